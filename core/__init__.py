@@ -1,0 +1,1 @@
+"""Core of Qingshou: settings, domain models, persistence, the model gateway and the privacy guard."""

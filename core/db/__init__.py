@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 schema, engine and session helpers, Alembic migrations."""

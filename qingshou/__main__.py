@@ -1,0 +1,5 @@
+"""``python -m qingshou``."""
+
+from qingshou.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Typed, tested tools: every number an agent shows comes from here."""

@@ -1,0 +1,1 @@
+"""Triage (智能分案): features, propensity, rules, assignment."""
