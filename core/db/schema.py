@@ -209,3 +209,7 @@ class PortfolioMeta(Base):
     __tablename__ = "portfolio_meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+# Tables defined in their own modules register on the same metadata when imported here.
+from core.db import threads as _threads  # noqa: E402,F401
