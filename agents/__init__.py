@@ -1,0 +1,1 @@
+"""LangGraph agents, one folder each: state, nodes and output schemas."""

@@ -1,0 +1,1 @@
+"""The case workflow: load a case, triage it, plan the next action."""

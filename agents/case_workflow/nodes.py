@@ -1,0 +1,49 @@
+"""Nodes of the case workflow. Each node reads the state and returns only what it changes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.case_workflow.cards import case_card
+from agents.case_workflow.context import Context
+from agents.case_workflow.planner import plan_next_action as plan
+from agents.case_workflow.state import State
+from core.repository import CaseNotFoundError
+from tools.triage.tool import triage_case
+
+NO_MODEL_NOTE = (
+    "未配置模型服务：分案与下一步行动均由规则计算。 / "
+    "No model server configured: triage and the next action come from rules only."
+)
+
+
+def load_case(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Load the case and keep only its masked card in the state."""
+    try:
+        case = runtime.context.deps.cases.get_case(state.case_id)
+    except CaseNotFoundError:
+        return {"error": f"案件不存在 / unknown case: {state.case_id}"}
+    return {"card": case_card(case)}
+
+
+def triage(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Run the triage tool (features, scorecard, rules) and persist the assignment."""
+    result = triage_case(runtime.context.deps.cases, state.case_id)
+    return {"triage": result}
+
+
+def plan_next_action(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Schedule the next action from the playbook inside the debtor's allowed contact window."""
+    assert state.triage is not None and state.card is not None
+    case = runtime.context.deps.cases.get_case(state.case_id)
+    action = plan(state.triage, now=runtime.context.clock(), utc_offset_min=case.debtor.utc_offset_min)
+    runtime.context.deps.cases.append_audit(
+        state.case_id,
+        actor=runtime.context.actor,
+        action="next_action_planned",
+        detail=action.model_dump(mode="json"),
+    )
+    notes = [] if state.model_used else [NO_MODEL_NOTE]
+    return {"next_action": action, "notes": notes}

@@ -1,0 +1,39 @@
+"""State of the case workflow graph. Everything here is masked: the state is checkpointed and traced."""
+
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from agents.case_workflow.cards import CaseCard
+from agents.case_workflow.planner import NextAction
+from tools.triage.models import TriageResult
+
+
+@dataclass(kw_only=True)
+class InputState:
+    """What a caller provides to start a run."""
+
+    case_id: str
+    """The case to work on, e.g. C000123."""
+    request: str = ""
+    """The staff member's request in their own words, if any (kept for the audit trail only)."""
+
+
+@dataclass(kw_only=True)
+class State(InputState):
+    """The full state of one run."""
+
+    card: CaseCard | None = None
+    """Masked case card, filled by ``load_case``."""
+    triage: TriageResult | None = None
+    """Triage decision, filled by ``triage``."""
+    next_action: NextAction | None = None
+    """Planned next action, filled by ``plan_next_action``."""
+    model_used: bool = False
+    """Whether any node called a language model in this run."""
+    notes: Annotated[list[str], operator.add] = field(default_factory=list)
+    """Bilingual notes nodes leave for the reader (appended, never replaced)."""
+    error: str | None = None
+    """Why the run stopped early, if it did."""

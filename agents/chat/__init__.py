@@ -1,0 +1,1 @@
+"""The staff chat: understands simple requests and routes them to graphs."""

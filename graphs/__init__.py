@@ -1,0 +1,1 @@
+"""Compiled LangGraph graphs (registered in langgraph.json)."""

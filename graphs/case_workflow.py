@@ -1,0 +1,40 @@
+"""Case workflow graph: load case -> triage -> plan the next action -> end."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.graph import END, START, StateGraph
+from langgraph.graph.state import CompiledStateGraph
+
+from agents.case_workflow import nodes
+from agents.case_workflow.context import Context
+from agents.case_workflow.state import InputState, State
+
+
+def _after_load(state: State) -> Literal["triage", "__end__"]:
+    return END if state.error else "triage"
+
+
+def build_graph() -> StateGraph[State, Context, InputState, State]:
+    """Wire the nodes and edges (uncompiled)."""
+    builder = StateGraph(State, input_schema=InputState, context_schema=Context)
+    builder.add_node("load_case", nodes.load_case)
+    builder.add_node("triage", nodes.triage)
+    builder.add_node("plan_next_action", nodes.plan_next_action)
+    builder.add_edge(START, "load_case")
+    builder.add_conditional_edges("load_case", _after_load)
+    builder.add_edge("triage", "plan_next_action")
+    builder.add_edge("plan_next_action", END)
+    return builder
+
+
+def compile_graph(
+    checkpointer: BaseCheckpointSaver[str] | None = None,
+) -> CompiledStateGraph[State, Context, InputState, State]:
+    """Compile with a checkpointer (the server's SQLite saver) or none (LangGraph platform supplies one)."""
+    return build_graph().compile(checkpointer=checkpointer, name="case_workflow")
+
+
+graph = compile_graph()

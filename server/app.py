@@ -1,0 +1,63 @@
+"""The FastAPI application: lifespan builds dependencies and the checkpointer, routers do the rest."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import aiosqlite
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from core.db.threads import ThreadStore
+from core.deps import Deps, build_deps
+from core.repository import CaseNotFoundError
+from core.settings import Settings, get_settings
+from graphs.case_workflow import compile_graph
+from graphs.checkpointing import serializer
+from server.routes import agents, cases, chat, health, threads, ui
+
+log = logging.getLogger("qingshou.server")
+
+
+def create_app(settings: Settings | None = None, deps: Deps | None = None) -> FastAPI:
+    """Build the app; ``deps`` may be injected (tests), otherwise it is built from ``settings`` at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app_deps = deps or build_deps(settings or get_settings())
+        app.state.deps = app_deps
+        app.state.threads = ThreadStore(app_deps.sessions)
+        app_deps.settings.checkpoint_file.parent.mkdir(parents=True, exist_ok=True)
+        async with aiosqlite.connect(app_deps.settings.checkpoint_file) as conn:
+            saver = AsyncSqliteSaver(conn, serde=serializer())
+            await saver.setup()
+            app.state.workflow = compile_graph(saver)
+            yield
+        if deps is None:
+            app_deps.close()
+
+    app = FastAPI(
+        title="Qingshou 清收 API",
+        version="0.1.0",
+        description="Agent endpoints and case data for non-performing personal loan recovery.",
+        lifespan=lifespan,
+    )
+    for module in (health, cases, agents, threads, chat, ui):
+        app.include_router(module.router)
+
+    @app.exception_handler(CaseNotFoundError)
+    async def _unknown_case(_: Request, exc: CaseNotFoundError) -> JSONResponse:
+        return JSONResponse(status_code=404, content={"detail": f"unknown case: {exc.args[0]}"})
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg")), "type": str(e.get("type"))} for e in exc.errors()
+        ]
+        return JSONResponse(status_code=422, content={"detail": errors})
+
+    return app
