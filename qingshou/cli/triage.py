@@ -1,0 +1,117 @@
+"""``qingshou triage``: triage one case (``CASE_ID``) or the whole portfolio (``--all``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import func, select
+
+from core.db import schema as s
+from core.repository import CaseNotFoundError
+from qingshou.cli.common import deps, fail, print_json
+from tools.triage.models import Tier, TriageResult
+from tools.triage.rules import Rules, RulesError, load_rules
+from tools.triage.tool import triage_case, triage_portfolio
+
+TIER_ZH = {
+    Tier.REMINDER: "自愈提醒",
+    Tier.DIGITAL: "数字渠道",
+    Tier.AGENT_CALL: "人工电话",
+    Tier.SENIOR_NEGOTIATION: "资深协商",
+    Tier.LEGAL: "法律途径",
+    Tier.HUMAN_REVIEW: "人工复核",
+}
+
+
+def _print_result(console: Console, result: TriageResult) -> None:
+    table = Table(title=f"{result.case_id} 分案结果 / triage", show_header=False)
+    window = result.contact_window
+    rows = [
+        ("层级 tier", f"{TIER_ZH[result.tier]} {result.tier.value}"),
+        ("队列 queue", result.queue),
+        ("策略 strategy", result.strategy),
+        ("渠道 channel", result.channel),
+        ("时段 window", f"{window.start_hour:02d}:00-{window.end_hour:02d}:00 ({window.source})" if window else "-"),
+        ("还款概率 propensity", f"{result.propensity:.1%}"),
+        ("逾期 DPD / bucket", f"{result.days_past_due} / {result.bucket}"),
+        ("欠款 outstanding", f"¥{result.outstanding_total}"),
+        ("规则版本 rules", result.rules_version),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    console.print(table)
+    for reason in result.reasons:
+        console.print(f"• [{reason.code}] {reason.zh} / {reason.en}", markup=False, highlight=False)
+
+
+def _rules(path: Path | None) -> Rules:
+    try:
+        return load_rules(path)
+    except RulesError as exc:
+        fail(str(exc))
+
+
+def _triage_all(rules: Rules, chunk_size: int, as_json: bool) -> None:
+    d = deps()
+    try:
+        with d.sessions() as session:
+            total = int(session.execute(select(func.count(s.Case.id))).scalar_one())
+        console = Console(stderr=as_json)
+        with Progress(
+            TextColumn("分案 triage"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console
+        ) as bar:
+            task = bar.add_task("triage", total=total)
+            summary = triage_portfolio(
+                d.engine, rules, chunk_size=chunk_size, progress=lambda done: bar.update(task, completed=done)
+            )
+    finally:
+        d.close()
+    if as_json:
+        print_json(summary.model_dump(mode="json"))
+        return
+    table = Table(title=f"分案汇总 / triage summary (rules {summary.rules_version})")
+    for col in ("层级 tier", "案件数 cases", "占比 share"):
+        table.add_column(col, justify="right" if col != "层级 tier" else "left")
+    for tier, n in summary.per_tier.items():
+        share = n / summary.cases if summary.cases else 0.0
+        table.add_row(f"{TIER_ZH[tier]} {tier.value}", f"{n:,}", f"{share:.1%}")
+    table.add_row("合计 total", f"{summary.cases:,}", f"{summary.seconds:.1f}s")
+    console.print(table)
+
+
+def triage(
+    case_id: Annotated[str | None, typer.Argument(help="Case id, e.g. C000123")] = None,
+    all_cases: Annotated[bool, typer.Option("--all", help="Triage every case and write the assignments")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
+    rules_path: Annotated[Path | None, typer.Option("--rules", help="Rules YAML (default: packaged)")] = None,
+    chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Cases per chunk with --all")] = 50_000,
+) -> None:
+    """Triage one case, or the whole portfolio with --all (智能分案)."""
+    if all_cases == (case_id is not None):
+        fail("give either a CASE_ID or --all")
+    rules = _rules(rules_path)
+    if all_cases:
+        _triage_all(rules, chunk_size, as_json)
+        return
+    assert case_id is not None
+    d = deps()
+    try:
+        result = triage_case(d.cases, case_id, rules)
+    except CaseNotFoundError:
+        fail(f"no case with id {case_id!r}")
+    finally:
+        d.close()
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        _print_result(Console(), result)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``triage`` to the CLI."""
+    app.command(name="triage")(triage)
