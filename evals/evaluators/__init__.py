@@ -1,0 +1,1 @@
+"""Evaluators: one function per metric, each returning an :class:`evals.models.EvalScore`."""

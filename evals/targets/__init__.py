@@ -1,0 +1,1 @@
+"""Targets: the system under evaluation, run on a suite's data."""
