@@ -25,26 +25,32 @@ PRODUCTS = ("consumer_loan", "credit_card", "property_backed")
 PAYMENT_WINDOWS = (("3m", 90), ("6m", 180), ("12m", 365))
 
 
-def _sum_by_case(index: pd.Index, keys: pd.Series, values: pd.Series | np.ndarray) -> pd.Series:
-    """Sum ``values`` per case key, aligned on ``index`` with zeros where a case has none."""
-    if len(keys) == 0:
-        return pd.Series(0.0, index=index)
-    grouped = pd.Series(np.asarray(values, dtype="float64"), index=keys.to_numpy()).groupby(level=0).sum()
-    return grouped.reindex(index, fill_value=0.0)
+def _sum_by_case(n: int, pos: np.ndarray, values: np.ndarray | None = None) -> np.ndarray:
+    """Sum ``values`` (or count rows) per case position; zeros where a case has none."""
+    weights = None if values is None else np.asarray(values, dtype="float64")
+    return np.bincount(pos, weights=weights, minlength=n).astype("float64")
 
 
-def _max_by_case(index: pd.Index, keys: pd.Series, values: pd.Series | np.ndarray) -> pd.Series:
-    """Largest value per case; NaN where a case has none."""
-    if len(keys) == 0:
-        return pd.Series(np.nan, index=index)
-    grouped = pd.Series(np.asarray(values, dtype="float64"), index=keys.to_numpy()).groupby(level=0).max()
-    return grouped.reindex(index)
+def _min_by_case(n: int, pos: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Smallest value per case position; NaN where a case has none."""
+    out = np.full(n, np.inf)
+    np.minimum.at(out, pos, np.asarray(values, dtype="float64"))
+    out[np.isinf(out)] = np.nan
+    return out
 
 
-def _ratio(num: pd.Series, den: pd.Series) -> pd.Series:
+def positions(cases: pd.Series, keys: pd.Series) -> np.ndarray:
+    """Row position in ``cases`` of each event's case id (hashing the strings once per frame)."""
+    pos = pd.Index(cases.to_numpy(dtype=object)).get_indexer(keys.to_numpy(dtype=object))
+    if (pos < 0).any():
+        raise ValueError("an event refers to a case outside the chunk")
+    return pos
+
+
+def _ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
     """``num / den`` with 0 where the denominator is 0."""
-    out = num.astype("float64") / den.astype("float64").where(den != 0)
-    return out.fillna(0.0)
+    num, den = np.asarray(num, dtype="float64"), np.asarray(den, dtype="float64")
+    return np.divide(num, den, out=np.zeros_like(num), where=den != 0)
 
 
 def _case_static(c: pd.DataFrame) -> pd.DataFrame:
@@ -80,58 +86,58 @@ def _case_static(c: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
-def _payments(f: pd.DataFrame, as_of: pd.Series, rep: pd.DataFrame) -> None:
-    ago = rep["day"].to_numpy() - as_of.reindex(rep["case_id"]).to_numpy()
-    ago = -ago  # days before the snapshot, 0 is the snapshot day itself
+def _payments(f: pd.DataFrame, as_of: np.ndarray, rep: pd.DataFrame, pos: np.ndarray) -> None:
+    n = len(f)
+    ago = as_of[pos] - rep["day"].to_numpy(dtype="int64")  # days before the snapshot; 0 is the snapshot day
     past = ago >= 0
-    keys, amounts = rep["case_id"][past], rep["amount_fen"].to_numpy()[past] / 100.0
-    ago = ago[past]
+    pos, ago = pos[past], ago[past]
+    amounts = rep["amount_fen"].to_numpy(dtype="float64")[past] / 100.0
     for name, days in PAYMENT_WINDOWS:
         inside = ago < days
-        f[f"payments_count_{name}"] = _sum_by_case(f.index, keys[inside], np.ones(int(inside.sum())))
-        f[f"payments_amount_{name}"] = _sum_by_case(f.index, keys[inside], amounts[inside])
-    f["payments_count_total"] = _sum_by_case(f.index, keys, np.ones(len(keys)))
-    f["days_since_last_payment"] = (-_max_by_case(f.index, keys, -ago)).fillna(NEVER_DAYS)
+        f[f"payments_count_{name}"] = _sum_by_case(n, pos[inside])
+        f[f"payments_amount_{name}"] = _sum_by_case(n, pos[inside], amounts[inside])
+    f["payments_count_total"] = _sum_by_case(n, pos)
+    f["days_since_last_payment"] = np.nan_to_num(_min_by_case(n, pos, ago), nan=NEVER_DAYS)
     f["paid_12m_to_outstanding"] = _ratio(f["payments_amount_12m"], f["outstanding_total"])
 
 
-def _promises(f: pd.DataFrame, as_of: pd.Series, pro: pd.DataFrame) -> None:
-    made = (as_of.reindex(pro["case_id"]).to_numpy() - pro["made_day"].to_numpy()) >= 0
-    keys, status = pro["case_id"][made], pro["status"][made].to_numpy()
-    f["promises_made"] = _sum_by_case(f.index, keys, np.ones(len(keys)))
+def _promises(f: pd.DataFrame, as_of: np.ndarray, pro: pd.DataFrame, pos: np.ndarray) -> None:
+    n = len(f)
+    made = as_of[pos] - pro["made_day"].to_numpy(dtype="int64") >= 0
+    pos, status = pos[made], pro["status"].to_numpy(dtype=object)[made]
+    f["promises_made"] = _sum_by_case(n, pos)
     for state in ("kept", "broken", "pending"):
-        f[f"promises_{state}"] = _sum_by_case(f.index, keys, status == state)
+        f[f"promises_{state}"] = _sum_by_case(n, pos, status == state)
     f["promise_kept_rate"] = _ratio(f["promises_kept"], f["promises_kept"] + f["promises_broken"])
 
 
-def _contacts(f: pd.DataFrame, as_of: pd.Series, con: pd.DataFrame) -> None:
-    end_s = (as_of.reindex(con["case_id"]).to_numpy() + 1) * 86400
-    at_s = con["at_s"].to_numpy()
+def _contacts(f: pd.DataFrame, as_of: np.ndarray, con: pd.DataFrame, pos: np.ndarray) -> None:
+    n = len(f)
+    end_s = (as_of[pos] + 1) * 86400
+    at_s = con["at_s"].to_numpy(dtype="int64")
     past = at_s < end_s
-    keys = con["case_id"][past]
-    outcome, channel = con["outcome"].to_numpy()[past], con["channel"].to_numpy()[past]
+    pos = pos[past]
+    outcome, channel = con["outcome"].to_numpy(dtype=object)[past], con["channel"].to_numpy(dtype=object)[past]
     ago = (end_s[past] - 1 - at_s[past]) // 86400
     recent = ago < 30
     rpc = np.isin(outcome, RPC_OUTCOMES)
     calls = channel == "call"
-    ones = np.ones(len(keys))
-    f["attempts_total"] = _sum_by_case(f.index, keys, ones)
-    f["attempts_30d"] = _sum_by_case(f.index, keys[recent], ones[recent])
-    f["rpc_total"] = _sum_by_case(f.index, keys, rpc)
-    f["rpc_30d"] = _sum_by_case(f.index, keys[recent], rpc[recent])
+    f["attempts_total"] = _sum_by_case(n, pos)
+    f["attempts_30d"] = _sum_by_case(n, pos[recent])
+    f["rpc_total"] = _sum_by_case(n, pos, rpc)
+    f["rpc_30d"] = _sum_by_case(n, pos[recent], rpc[recent])
     f["rpc_rate"] = _ratio(f["rpc_total"], f["attempts_total"])
     f["rpc_rate_30d"] = _ratio(f["rpc_30d"], f["attempts_30d"])
-    f["calls_total"] = _sum_by_case(f.index, keys, calls)
-    answered = _sum_by_case(f.index, keys, calls & np.isin(outcome, ANSWERED_OUTCOMES))
+    f["calls_total"] = _sum_by_case(n, pos, calls)
+    answered = _sum_by_case(n, pos, calls & np.isin(outcome, ANSWERED_OUTCOMES))
     f["answer_rate"] = _ratio(answered, f["calls_total"])
-    f["wrong_number_share"] = _ratio(_sum_by_case(f.index, keys, outcome == "wrong_number"), f["attempts_total"])
-    f["refusals"] = _sum_by_case(f.index, keys, outcome == "refused")
-    f["ptp_outcomes"] = _sum_by_case(f.index, keys, outcome == "promise_to_pay")
-    f["third_party_share"] = _ratio(
-        _sum_by_case(f.index, keys, con["callee"].to_numpy()[past] != "debtor"), f["attempts_total"]
-    )
-    f["days_since_last_contact"] = (-_max_by_case(f.index, keys, -ago)).fillna(NEVER_DAYS)
-    f["days_since_last_rpc"] = (-_max_by_case(f.index, keys[rpc], -ago[rpc])).fillna(NEVER_DAYS)
+    f["wrong_number_share"] = _ratio(_sum_by_case(n, pos, outcome == "wrong_number"), f["attempts_total"])
+    f["refusals"] = _sum_by_case(n, pos, outcome == "refused")
+    f["ptp_outcomes"] = _sum_by_case(n, pos, outcome == "promise_to_pay")
+    third = con["callee"].to_numpy(dtype=object)[past] != "debtor"
+    f["third_party_share"] = _ratio(_sum_by_case(n, pos, third), f["attempts_total"])
+    f["days_since_last_contact"] = np.nan_to_num(_min_by_case(n, pos, ago), nan=NEVER_DAYS)
+    f["days_since_last_rpc"] = np.nan_to_num(_min_by_case(n, pos[rpc], ago[rpc]), nan=NEVER_DAYS)
 
 
 def compute_features(raw: RawFrames) -> pd.DataFrame:
@@ -147,10 +153,11 @@ def compute_features(raw: RawFrames) -> pd.DataFrame:
     c = raw.cases.set_index("case_id", drop=False)
     c.index.name = "case_id"
     f = _case_static(c)
-    as_of = c["as_of_day"]
-    _payments(f, as_of, raw.repayments)
-    _promises(f, as_of, raw.promises)
-    _contacts(f, as_of, raw.contacts)
+    as_of = c["as_of_day"].to_numpy(dtype="int64")
+    ids = raw.cases["case_id"]
+    _payments(f, as_of, raw.repayments, positions(ids, raw.repayments["case_id"]))
+    _promises(f, as_of, raw.promises, positions(ids, raw.promises["case_id"]))
+    _contacts(f, as_of, raw.contacts, positions(ids, raw.contacts["case_id"]))
     for col in CATEGORICAL:
         f[col] = c[col].astype(str)
     f["flags"] = c["flags"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.triage.features import RPC_OUTCOMES
+from tools.triage.features import RPC_OUTCOMES, positions
 from tools.triage.frames import RawFrames
 from tools.triage.rules import WindowConfig
 
@@ -39,33 +39,31 @@ def learn_windows(raw: RawFrames, config: WindowConfig) -> pd.DataFrame:
     con = raw.contacts
     if con.empty:
         return out
-    offset_s = raw.cases.set_index("case_id")["utc_offset_min"].reindex(con["case_id"]).to_numpy() * 60
-    as_of_end = (raw.cases.set_index("case_id")["as_of_day"].reindex(con["case_id"]).to_numpy() + 1) * 86400
-    at_s = con["at_s"].to_numpy()
+    n = len(index)
+    n_bands = -(-(config.allowed_end_hour - config.allowed_start_hour) // config.band_hours)
+    pos = positions(raw.cases["case_id"], con["case_id"])
+    offset_s = raw.cases["utc_offset_min"].to_numpy(dtype="int64")[pos] * 60
+    as_of_end = (raw.cases["as_of_day"].to_numpy(dtype="int64")[pos] + 1) * 86400
+    at_s = con["at_s"].to_numpy(dtype="int64")
     hour = ((at_s + offset_s) // 3600) % 24
     keep = (hour >= config.allowed_start_hour) & (hour < config.allowed_end_hour) & (at_s < as_of_end)
-    band = (hour[keep] - config.allowed_start_hour) // config.band_hours
-    grouped = (
-        pd.DataFrame(
-            {
-                "case_id": con["case_id"].to_numpy()[keep],
-                "band": band,
-                "rpc": np.isin(con["outcome"].to_numpy()[keep], RPC_OUTCOMES),
-            }
-        )
-        .groupby(["case_id", "band"], sort=False)["rpc"]
-        .agg(["size", "sum"])
-        .reset_index()
+    cell = pos[keep] * n_bands + (hour[keep] - config.allowed_start_hour) // config.band_hours
+    rpc_hit = np.isin(con["outcome"].to_numpy(dtype=object)[keep], RPC_OUTCOMES)
+    size = np.bincount(cell, minlength=n * n_bands).reshape(n, n_bands)
+    rpc = np.bincount(cell, weights=rpc_hit.astype("float64"), minlength=n * n_bands).reshape(n, n_bands)
+    rate = np.divide(rpc, size, out=np.zeros_like(rpc), where=size > 0)
+    best_band = np.full(n, -1)
+    best_rate, best_rpc = np.full(n, -1.0), np.full(n, -1.0)
+    for band in range(n_bands):  # ascending, so a tie keeps the earlier band
+        ok = size[:, band] >= config.min_attempts
+        better = ok & ((rate[:, band] > best_rate) | ((rate[:, band] == best_rate) & (rpc[:, band] > best_rpc)))
+        best_band[better], best_rate[better], best_rpc[better] = band, rate[better, band], rpc[better, band]
+    learned = best_band >= 0
+    start = config.allowed_start_hour + best_band * config.band_hours
+    out["window_start"] = np.where(learned, start, config.default_start_hour)
+    out["window_end"] = np.where(
+        learned, np.minimum(start + config.band_hours, config.allowed_end_hour), config.default_end_hour
     )
-    grouped = grouped[grouped["size"] >= config.min_attempts]
-    if grouped.empty:
-        return out
-    grouped["rate"] = grouped["sum"] / grouped["size"]
-    best = grouped.sort_values(["case_id", "rate", "sum", "band"], ascending=[True, False, False, True])
-    best = best.drop_duplicates("case_id").set_index("case_id")
-    start = config.allowed_start_hour + best["band"] * config.band_hours
-    out.loc[best.index, "window_start"] = start.astype("int64")
-    out.loc[best.index, "window_end"] = np.minimum(start + config.band_hours, config.allowed_end_hour).astype("int64")
-    out.loc[best.index, "window_rpc_rate"] = best["rate"].astype("float64")
-    out.loc[best.index, "window_learned"] = True
+    out["window_rpc_rate"] = np.where(learned, best_rate, np.nan)
+    out["window_learned"] = learned
     return out
