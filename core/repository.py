@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +16,7 @@ from core.crypto import FieldCipher
 from core.db import schema as s
 
 FEN = Decimal("0.01")
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
 def fen_to_yuan(fen: int) -> Decimal:
@@ -119,7 +120,7 @@ class CaseRepository:
         return rows
 
     @staticmethod
-    def _filtered(stmt: Select[Any], f: CaseFilters) -> Select[Any]:
+    def _filtered(stmt: SelectT, f: CaseFilters) -> SelectT:
         stmt = stmt.join(s.Loan, s.Loan.id == s.Case.loan_id).join(s.Debtor, s.Debtor.id == s.Case.debtor_id)
         conditions = {
             "bucket": s.Loan.bucket == f.bucket,

@@ -14,7 +14,7 @@ from agents.case_workflow.state import InputState, State
 
 
 def _after_load(state: State) -> Literal["triage", "__end__"]:
-    return END if state.error else "triage"
+    return "__end__" if state.error else "triage"
 
 
 def build_graph() -> StateGraph[State, Context, InputState, State]:

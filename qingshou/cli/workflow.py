@@ -7,9 +7,11 @@ import uuid
 
 import typer
 from fastapi.encoders import jsonable_encoder
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.sqlite import SqliteSaver
 
 from agents.case_workflow.context import Context
+from agents.case_workflow.state import InputState
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import serializer
 from qingshou.cli.common import deps, fail, print_json
@@ -30,8 +32,8 @@ def run(
     d.settings.checkpoint_file.parent.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(d.settings.checkpoint_file, check_same_thread=False) as conn:
         graph = compile_graph(SqliteSaver(conn, serde=serializer()))
-        config = {"configurable": {"thread_id": thread_id}}
-        graph.invoke({"case_id": case_id}, config=config, context=Context(deps=d, actor="cli"))
+        config: RunnableConfig = {"configurable": {"thread_id": thread_id}}
+        graph.invoke(InputState(case_id=case_id), config=config, context=Context(deps=d, actor="cli"))
         print_json({"thread_id": thread_id, "values": jsonable_encoder(graph.get_state(config).values)})
 
 
@@ -41,7 +43,8 @@ def state(thread: str = typer.Argument(..., help="Thread id")) -> None:
     d = deps()
     with sqlite3.connect(d.settings.checkpoint_file, check_same_thread=False) as conn:
         graph = compile_graph(SqliteSaver(conn, serde=serializer()))
-        snapshot = graph.get_state({"configurable": {"thread_id": thread}})
+        config: RunnableConfig = {"configurable": {"thread_id": thread}}
+        snapshot = graph.get_state(config)
         if not snapshot.values:
             fail(f"unknown thread: {thread}")
         print_json({"thread_id": thread, "values": jsonable_encoder(snapshot.values), "next": list(snapshot.next)})
