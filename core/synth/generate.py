@@ -117,7 +117,7 @@ def synthesize(
     as_of: dt.date | None = None,
     out: Path | None = None,
     replace: bool = False,
-    chunk_size: int = 50_000,
+    chunk_size: int = 25_000,
     workers: int = 2,
     progress: Progress | None = None,
 ) -> SynthReport:

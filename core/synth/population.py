@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,10 +12,25 @@ from core.synth.identity import mobiles, resident_ids
 
 _SURNAMES = [s for s, _ in ref.SURNAMES]
 _SURNAME_P = np.array([w for _, w in ref.SURNAMES]) / sum(w for _, w in ref.SURNAMES)
+_SURNAME_ARR = np.array(_SURNAMES)
+_GIVEN_SIZES = np.array([len(ref.GIVEN_MALE), len(ref.GIVEN_FEMALE), len(ref.GIVEN_NEUTRAL)])
+_GIVEN_TABLE = np.array(
+    [
+        list(pool) + [""] * (_GIVEN_SIZES.max() - len(pool))
+        for pool in (ref.GIVEN_MALE, ref.GIVEN_FEMALE, ref.GIVEN_NEUTRAL)
+    ]
+)
 _CITY_P = np.array([c.weight for c in ref.CITIES]) / sum(c.weight for c in ref.CITIES)
 # Capacity score of each income band and employment, standardised below so capacity has unit variance.
 _INCOME_SCORE = np.array([-1.6, -0.8, -0.1, 0.6, 1.3, 2.0])
 _EMPLOY_SCORE = np.array([0.3, 0.0, -0.5, -1.4, -0.2, 0.8])
+DISTRICT_COUNT = np.array([len(c.districts) for c in ref.CITIES])
+"""Districts listed per city; ``DISTRICT_START[c]`` indexes the first in the flat tables below."""
+DISTRICT_START = np.concatenate([[0], np.cumsum(DISTRICT_COUNT)[:-1]])
+DISTRICT_NAMES = np.array([d for c in ref.CITIES for d, _ in c.districts])
+DISTRICT_CODES = np.array([code for c in ref.CITIES for _, code in c.districts])
+_CITY_HEADS = [c.name if c.province in ref.MUNICIPALITIES else c.province + c.name for c in ref.CITIES]
+"""How an address opens: province and city, or just the municipality."""
 _MALE_RELATIONS = frozenset({"父亲", "兄弟"})
 _SAME_SURNAME = frozenset({"父亲", "兄弟", "姐妹"})
 
@@ -52,18 +66,14 @@ def person_names(male: NDArray[np.bool_], rng: np.random.Generator, surnames: li
     """Chinese names: a weighted surname (unless given) and a one- or two-character given name."""
     n = len(male)
     if surnames is None:
-        surnames = [_SURNAMES[i] for i in rng.choice(len(_SURNAMES), size=n, p=_SURNAME_P).tolist()]
+        surnames = _SURNAME_ARR[rng.choice(len(_SURNAMES), size=n, p=_SURNAME_P)].tolist()
     two = rng.random(n) < 0.72
     neutral = rng.random((n, 2)) < 0.2
     picks = rng.random((n, 2))
-    out = []
-    for i in range(n):
-        chars = []
-        for j in range(2 if two[i] else 1):
-            pool = ref.GIVEN_NEUTRAL if neutral[i, j] else (ref.GIVEN_MALE if male[i] else ref.GIVEN_FEMALE)
-            chars.append(pool[int(picks[i, j] * len(pool))])
-        out.append(surnames[i] + "".join(chars))
-    return out
+    pool = np.where(neutral, 2, np.where(male, 0, 1)[:, None])
+    chars = _GIVEN_TABLE[pool, (picks * _GIVEN_SIZES[pool]).astype(np.int64)]
+    given = np.where(two, np.strings.add(chars[:, 0], chars[:, 1]), chars[:, 0])
+    return np.strings.add(np.array(surnames), given).tolist()
 
 
 def _capacity_score(income: NDArray[np.int64], employment: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -96,14 +106,15 @@ def _contacts(surnames: list[str], debtor_male: NDArray[np.bool_], rng: np.rando
             male.append(not debtor_male[o])
         else:
             male.append(relation in _MALE_RELATIONS or (relation not in ("母亲", "姐妹") and x < 0.5))
-    drawn = [_SURNAMES[i] for i in rng.choice(len(_SURNAMES), size=total, p=_SURNAME_P).tolist()]
+    drawn = _SURNAME_ARR[rng.choice(len(_SURNAMES), size=total, p=_SURNAME_P)].tolist()
     family = [surnames[o] if r in _SAME_SURNAME else d for o, r, d in zip(owner, relations, drawn, strict=True)]
     names = person_names(np.array(male), rng, family)
     phones = mobiles(total, rng)
-    out: list[list[dict[str, str]]] = [[] for _ in range(n)]
+    # Names, relations and phones hold no quotes or backslashes, so the JSON is assembled directly.
+    out: list[list[str]] = [[] for _ in range(n)]
     for o, name, r, p in zip(owner, names, relations, phones, strict=True):
-        out[o].append({"name": name, "relation": r, "phone": p})
-    return [json.dumps(c, ensure_ascii=False) for c in out]
+        out[o].append(f'{{"name": "{name}", "relation": "{r}", "phone": "{p}"}}')
+    return ["[" + ", ".join(c) + "]" for c in out]
 
 
 def generate_debtors(n: int, as_of_day: int, rng: np.random.Generator) -> Debtors:
@@ -121,16 +132,14 @@ def generate_debtors(n: int, as_of_day: int, rng: np.random.Generator) -> Debtor
     band_p = np.where(office[:, None], [0.12, 0.22, 0.14, 0.52], [0.3, 0.24, 0.26, 0.2])
     best_band = (rng.random(n)[:, None] > np.cumsum(band_p, axis=1)).sum(axis=1).clip(0, 3)
 
-    surnames = [_SURNAMES[i] for i in rng.choice(len(_SURNAMES), size=n, p=_SURNAME_P).tolist()]
+    surnames = _SURNAME_ARR[rng.choice(len(_SURNAMES), size=n, p=_SURNAME_P)].tolist()
     names = person_names(male, rng, surnames)
-    pick_home, pick_reg, same_reg = rng.random(n), rng.random(n), rng.random(n) < 0.6
-    districts, regions = [], []
-    for c, h, r, same in zip(city.tolist(), pick_home.tolist(), pick_reg.tolist(), same_reg.tolist(), strict=True):
-        ds = ref.CITIES[c].districts
-        home = ds[int(h * len(ds))]
-        districts.append(home[0])
-        regions.append(home[1] if same else ds[int(r * len(ds))][1])
-    ids = resident_ids(np.array(regions), birth_day, male, rng)
+    home = DISTRICT_START[city] + (rng.random(n) * DISTRICT_COUNT[city]).astype(np.int64)
+    other = DISTRICT_START[city] + (rng.random(n) * DISTRICT_COUNT[city]).astype(np.int64)
+    registered = np.where(rng.random(n) < 0.6, home, other)
+    districts = DISTRICT_NAMES[home].tolist()
+    regions = DISTRICT_CODES[registered]
+    ids = resident_ids(regions, birth_day, male, rng)
     primary, second = mobiles(n, rng), mobiles(n, rng)
     has_two = rng.random(n) < 0.27
     phones = [[p, s] if t else [p] for p, s, t in zip(primary, second, has_two.tolist(), strict=True)]
@@ -141,11 +150,13 @@ def generate_debtors(n: int, as_of_day: int, rng: np.random.Generator) -> Debtor
         rng.integers(1, 6, n),
         rng.integers(1, 33, n) * 100 + rng.integers(1, 5, n),
     )
-    addresses = []
-    for i, c in enumerate(city.tolist()):
-        info = ref.CITIES[c]
-        head = info.name if info.province in ref.MUNICIPALITIES else info.province + info.name
-        addresses.append(f"{head}{districts[i]}{ref.ROADS[road[i]]}{num[i]}号{bld[i]}栋{unit[i]}单元{room[i]}室")
+    heads = [_CITY_HEADS[c] for c in city.tolist()]
+    addresses = [
+        f"{h}{d}{ref.ROADS[r]}{a}号{b}栋{u}单元{m}室"
+        for h, d, r, a, b, u, m in zip(
+            heads, districts, road.tolist(), num.tolist(), bld.tolist(), unit.tolist(), room.tolist(), strict=True
+        )
+    ]
     return Debtors(
         name=names,
         resident_id=ids,

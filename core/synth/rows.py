@@ -74,6 +74,16 @@ def _instants(seconds: NDArray[np.int64], dialect: Dialect) -> list[Any]:
     return [s.replace(tzinfo=dt.UTC) for s in stamps.tolist()]
 
 
+def _json_list(values: list[str]) -> str:
+    """JSON of a list of digit strings (nothing to escape), as ``json.dumps`` writes it."""
+    return '["' + '", "'.join(values) + '"]'
+
+
+_FLAG_JSON = [
+    json.dumps([name for k, name in enumerate(ref.FLAGS) if bits >> k & 1]) for bits in range(1 << len(ref.FLAGS))
+]
+
+
 def _ids(prefix: str, numbers: NDArray[np.int64]) -> list[str]:
     return [f"{prefix}{n:06d}" for n in numbers.tolist()]
 
@@ -87,7 +97,7 @@ def _debtor_rows(block: Block, cipher: FieldCipher, debtor_ids: list[str]) -> li
         rid, phones = d.resident_id[i], d.phones[i]
         rows.append((
             did, enc(d.name[i], "debtors.name_enc"), enc(rid, "debtors.resident_id_enc"), h(rid),
-            enc(json.dumps(phones), "debtors.phones_enc"), h(phones[0]), enc(d.address[i], "debtors.address_enc"),
+            enc(_json_list(phones), "debtors.phones_enc"), h(phones[0]), enc(d.address[i], "debtors.address_enc"),
             enc(births[i], "debtors.birth_date_enc"), enc(d.contacts_json[i], "debtors.contacts_enc"),
             "M" if d.male[i] else "F", int(births[i][:4]), city.province, city.name, city.tier,
             ref.INCOME_BANDS[d.income[i]], ref.EMPLOYMENT[d.employment[i]], 480,
@@ -156,9 +166,10 @@ def _case_rows(
     block: Block, case_ids: list[str], loan_ids: list[str], debtor_ids: list[str], dialect: Dialect
 ) -> list[tuple[Any, ...]]:
     st = block.state
-    flags: list[Any] = [flag_names(b) for b in st.flags.tolist()]
     if dialect == "sqlite":
-        flags = [json.dumps(f) for f in flags]
+        flags: list[Any] = [_FLAG_JSON[b] for b in st.flags.tolist()]
+    else:
+        flags = [flag_names(b) for b in st.flags.tolist()]
     as_of = _days(np.array([block.as_of_day]), dialect)[0]
     updated = _instants(np.array([block.as_of_day * 86400]), dialect)[0]
     opened = _days(st.opened_day, dialect)
