@@ -104,7 +104,10 @@ def _queries(dialect: str) -> dict[str, str]:
 
 def _frame(conn: Connection, sql: str, lo: str, hi: str, columns: tuple[str, ...]) -> pd.DataFrame:
     rows = conn.execute(text(sql), {"lo": lo, "hi": hi}).fetchall()
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+    if not rows:
+        return pd.DataFrame({name: [] for name in columns})
+    # Transposing with zip is several times faster than DataFrame.from_records on SQLAlchemy rows.
+    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
 
 
 def _normalise_flags(values: pd.Series) -> pd.Series:
