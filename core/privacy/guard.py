@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import threading
 import uuid
+from collections import OrderedDict
 from typing import Literal
 
 from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
@@ -12,7 +14,7 @@ from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
 from core.privacy.entities import JRT_CLASS, EntityType, PIIEntity, RedactionResult
-from core.privacy.known import KnownPII, known_recognizers
+from core.privacy.known import KnownPII, KnownValueRecognizer, known_recognizers
 from core.privacy.recognizers import LANGUAGE, default_recognizers
 from core.privacy.vault import PseudonymVault, mask
 
@@ -49,18 +51,48 @@ class PIIGuard:
         )
         self.anonymizer = AnonymizerEngine()
         self.vault = vault or PseudonymVault()
+        # Prompts repeat (system, policy, tool schemas, case facts): analysis results are cached per text and
+        # known-value set, in memory only, like the vault.
+        self._cache: OrderedDict[tuple[str, str], list[RecognizerResult]] = OrderedDict()
+        self._known_cache: OrderedDict[str, list[KnownValueRecognizer]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.cache_size = 4096
 
     def analyze(self, text: str, known: KnownPII | None = None) -> list[PIIEntity]:
         """Every entity in ``text`` (overlaps resolved), with offsets into ``text``."""
         return [self._entity(r) for r in self._results(text, known)]
 
+    def _known(self, known: KnownPII | None) -> tuple[str, list[KnownValueRecognizer] | None]:
+        if known is None or known.is_empty():
+            return "", None
+        key = known.model_dump_json()
+        with self._lock:
+            cached = self._known_cache.get(key)
+        if cached is None:
+            cached = known_recognizers(known)
+            with self._lock:
+                self._known_cache[key] = cached
+                while len(self._known_cache) > 256:
+                    self._known_cache.popitem(last=False)
+        return key, cached
+
     def _results(self, text: str, known: KnownPII | None) -> list[RecognizerResult]:
-        ad_hoc = known_recognizers(known) if known is not None and not known.is_empty() else None
+        known_key, ad_hoc = self._known(known)
+        key = (text, known_key)
+        with self._lock:
+            hit = self._cache.get(key)
+            if hit is not None:
+                self._cache.move_to_end(key)
+                return list(hit)
         try:
-            results = self.analyzer.analyze(text, language=LANGUAGE, ad_hoc_recognizers=ad_hoc)
+            results = _resolve_overlaps(self.analyzer.analyze(text, language=LANGUAGE, ad_hoc_recognizers=ad_hoc))
         except (ValueError, TypeError, RuntimeError) as exc:
             raise RedactionError(f"PII analysis failed: {type(exc).__name__}") from exc
-        return _resolve_overlaps(results)
+        with self._lock:
+            self._cache[key] = results
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return list(results)
 
     @staticmethod
     def _entity(result: RecognizerResult) -> PIIEntity:

@@ -231,6 +231,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # the default backlog of 5 resets connections under 64 concurrent clients
     fake: FakeSGLang
 
 
@@ -281,3 +282,12 @@ class FakeSGLang:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(timeout=5)
+
+
+if __name__ == "__main__":  # a standalone server for benchmarks: prints its base URL, serves until killed
+    import sys
+
+    with FakeSGLang(default=Reply(content="好的，建议先确认还款日期。", cached_tokens=64)) as fake:
+        sys.stdout.write(fake.base_url + "\n")
+        sys.stdout.flush()
+        fake.stopping.wait()
