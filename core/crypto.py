@@ -53,4 +53,4 @@ class FieldCipher:
     def lookup_hash(self, value: str) -> str:
         """Keyed hash (HMAC-SHA256, hex, 32 chars) of a normalised value, for equality lookups."""
         norm = "".join(value.split()).upper()
-        return hmac.new(self._hash_key, norm.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
+        return hmac.digest(self._hash_key, norm.encode("utf-8"), hashlib.sha256).hex()[:32]
