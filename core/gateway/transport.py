@@ -65,7 +65,7 @@ class GuardedTransport(httpx2.AsyncBaseTransport):
 
     def backoff(self, attempt: int, retry_after: str | None) -> float:
         """Seconds to wait before retry ``attempt`` (1-based): jittered exponential, at least ``Retry-After``."""
-        delay = min(self.config.backoff_max_s, self.config.backoff_base_s * 2 ** (attempt - 1))
+        delay = min(self.config.backoff_max_s, self.config.backoff_base_s * float(2 ** (attempt - 1)))
         delay *= self._rng.uniform(0.5, 1.5)
         if retry_after:
             try:

@@ -8,13 +8,13 @@ import uuid
 from collections import OrderedDict
 from typing import Literal
 
-from presidio_analyzer import AnalyzerEngine, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.nlp_engine import NoOpNlpEngine
 from presidio_anonymizer import AnonymizerEngine
 from presidio_anonymizer.entities import OperatorConfig
 
 from core.privacy.entities import JRT_CLASS, EntityType, PIIEntity, RedactionResult
-from core.privacy.known import KnownPII, KnownValueRecognizer, known_recognizers
+from core.privacy.known import KnownPII, known_recognizers
 from core.privacy.recognizers import LANGUAGE, default_recognizers
 from core.privacy.vault import PseudonymVault, mask
 
@@ -49,12 +49,12 @@ class PIIGuard:
         self.analyzer = AnalyzerEngine(
             registry=registry, nlp_engine=nlp, supported_languages=[LANGUAGE], default_score_threshold=score_threshold
         )
-        self.anonymizer = AnonymizerEngine()
+        self.anonymizer = AnonymizerEngine()  # type: ignore[no-untyped-call]
         self.vault = vault or PseudonymVault()
         # Prompts repeat (system, policy, tool schemas, case facts): analysis results are cached per text and
         # known-value set, in memory only, like the vault.
         self._cache: OrderedDict[tuple[str, str], list[RecognizerResult]] = OrderedDict()
-        self._known_cache: OrderedDict[str, list[KnownValueRecognizer]] = OrderedDict()
+        self._known_cache: OrderedDict[str, list[EntityRecognizer]] = OrderedDict()
         self._lock = threading.Lock()
         self.cache_size = 4096
 
@@ -62,14 +62,14 @@ class PIIGuard:
         """Every entity in ``text`` (overlaps resolved), with offsets into ``text``."""
         return [self._entity(r) for r in self._results(text, known)]
 
-    def _known(self, known: KnownPII | None) -> tuple[str, list[KnownValueRecognizer] | None]:
+    def _known(self, known: KnownPII | None) -> tuple[str, list[EntityRecognizer] | None]:
         if known is None or known.is_empty():
             return "", None
         key = known.model_dump_json()
         with self._lock:
             cached = self._known_cache.get(key)
         if cached is None:
-            cached = known_recognizers(known)
+            cached = list[EntityRecognizer](known_recognizers(known))
             with self._lock:
                 self._known_cache[key] = cached
                 while len(self._known_cache) > 256:
@@ -128,7 +128,12 @@ class PIIGuard:
             else:
                 operators[etype.value] = OperatorConfig("custom", {"lambda": lambda value, e=etype: mask(e, value)})
         try:
-            anonymized = self.anonymizer.anonymize(text=text, analyzer_results=results, operators=operators)
+            # The anonymizer takes the analyzer's results as they are (its own RecognizerResult is a look-alike type).
+            anonymized = self.anonymizer.anonymize(
+                text=text,
+                analyzer_results=results,  # type: ignore[arg-type]
+                operators=operators,
+            )
         except (ValueError, TypeError, KeyError) as exc:
             raise RedactionError(f"PII anonymization failed: {type(exc).__name__}") from exc
         if thread_id is None and mode == "pseudonym":

@@ -39,6 +39,7 @@ class RegexRecognizer(EntityRecognizer):
 
     ENTITY: EntityType
     PATTERN: re.Pattern[str]
+    name: str
     SCORE: float = 0.85
 
     def __init__(self) -> None:
