@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request, status
+from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
 
 from retrieval.factory import build_service
@@ -52,7 +52,7 @@ def search(
 ) -> SearchPublic:
     """Search the knowledge base; every hit carries source, article or clause and chunk id."""
     if not q.strip():
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail="q is blank")
+        raise HTTPException(422, detail="q is blank")
     filters = SearchFilters(jurisdiction=jurisdiction, effective_on=effective_on, tenant=tenant)
     hits = _service(request, deps).search(q, collection, filters=filters, mode=mode, limit=limit)
     return SearchPublic(query=q, collection=collection, mode=mode, hits=hits)
