@@ -24,7 +24,7 @@ def current_role(deps: DepsDep, x_api_key: Annotated[str | None, Header()] = Non
     """Role of the caller's ``X-API-Key``; 401 when missing or unknown."""
     if not x_api_key:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="missing X-API-Key header")
-    role = deps.settings.api_key_roles().get(x_api_key)
+    role = deps.api_key_roles().get(x_api_key)
     if role is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail="unknown API key")
     return role
