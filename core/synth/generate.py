@@ -18,6 +18,7 @@ from sqlalchemy import Engine
 from core.crypto import FieldCipher
 from core.synth.block import BLOCK_SIZE, generate_block
 from core.synth.features import block_features
+from core.synth.property_writer import write_property_market
 from core.synth.rows import COLUMNS, ChunkRows, Dialect, block_rows
 from core.synth.writer import ChunkWriter, clear_portfolio, dialect_of, existing_cases
 
@@ -180,12 +181,14 @@ def synthesize(
                     "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 }
             )
+        # The housing market reads the collateral rows back, so it is written once the load is complete.
+        market_rows = write_property_market(engine, seed, as_of_day)
     finally:
         if pool is not None:
             pool.terminate()
             pool.join()
         sink.close()
-    counts = sink.counts
+    counts = sink.counts | market_rows
     counts["portfolio_meta"] = 5
     return SynthReport(
         cases=n_cases,

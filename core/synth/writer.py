@@ -9,7 +9,7 @@ from sqlalchemy import Connection, Engine, MetaData, Table, delete, func, select
 from core.db import schema as s
 from core.synth.rows import COLUMNS, ChunkRows, Dialect
 
-PORTFOLIO_TABLES = (*COLUMNS, "portfolio_meta")
+PORTFOLIO_TABLES = (*COLUMNS, "portfolio_meta", "property_transactions", "collateral_truth")
 
 
 def dialect_of(engine: Engine) -> Dialect:
