@@ -1,4 +1,4 @@
-"""Case workflow graph: load case -> triage -> plan the next action -> end."""
+"""Case workflow graph: load case -> triage -> plan the next action -> brief (model, optional) -> end."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.graph.state import CompiledStateGraph
 
 from agents.case_workflow import nodes
+from agents.case_workflow.brief import brief
 from agents.case_workflow.context import Context
 from agents.case_workflow.state import InputState, State
 
@@ -23,10 +24,12 @@ def build_graph() -> StateGraph[State, Context, InputState, State]:
     builder.add_node("load_case", nodes.load_case)
     builder.add_node("triage", nodes.triage)
     builder.add_node("plan_next_action", nodes.plan_next_action)
+    builder.add_node("brief", brief)
     builder.add_edge(START, "load_case")
     builder.add_conditional_edges("load_case", _after_load)
     builder.add_edge("triage", "plan_next_action")
-    builder.add_edge("plan_next_action", END)
+    builder.add_edge("plan_next_action", "brief")
+    builder.add_edge("brief", END)
     return builder
 
 

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
+from agents.case_workflow.brief_types import ActionBrief
 from agents.case_workflow.cards import CaseCard
 from agents.case_workflow.planner import NextAction
 from agents.case_workflow.state import State
 from tools.triage.models import ContactWindow, Reason, Tier, TriageResult
 
 # Only these types are revived from a checkpoint; anything else stays a plain value.
-CHECKPOINT_TYPES: tuple[type, ...] = (State, CaseCard, NextAction, TriageResult, ContactWindow, Reason, Tier)
+CHECKPOINT_TYPES: tuple[type, ...] = (
+    State,
+    ActionBrief,
+    CaseCard,
+    NextAction,
+    TriageResult,
+    ContactWindow,
+    Reason,
+    Tier,
+)
 
 
 def serializer() -> JsonPlusSerializer:

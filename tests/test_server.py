@@ -119,8 +119,8 @@ def test_thread_run_streams_updates(client: TestClient) -> None:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
         body = "".join(r.iter_text())
     events = frames(body)
-    assert [e for e, _ in events] == ["update", "update", "update", "end"]
-    assert [d["node"] for e, d in events if e == "update"] == ["load_case", "triage", "plan_next_action"]
+    assert [e for e, _ in events] == ["update", "update", "update", "update", "end"]
+    assert [d["node"] for e, d in events if e == "update"] == ["load_case", "triage", "plan_next_action", "brief"]
     assert events[-1][1]["values"]["triage"]["case_id"] == "C000021"
 
 

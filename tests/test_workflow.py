@@ -1,56 +1,114 @@
 import datetime as dt
 import json
-import sqlite3
 from pathlib import Path
 
-from langgraph.checkpoint.sqlite import SqliteSaver
+import aiosqlite
+import pytest
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from typer.testing import CliRunner
 
 from agents.case_workflow.context import Context
 from agents.case_workflow.state import State
-from core.deps import Deps
+from core.deps import Deps, build_deps
+from core.gateway.records import ModelCall
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import serializer
 from qingshou.cli import app
+from tests.conftest import make_settings
+from tests.fakes.sglang import FakeSGLang, Reply, Status
 
 FIXED = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
 
 
-def test_run_resume_and_inspect_from_sqlite(deps: Deps, tmp_path: Path) -> None:
+async def run_case(deps: Deps, db: Path, case_id: str, thread: str = "t-1") -> State:
+    async with aiosqlite.connect(db) as conn:
+        graph = compile_graph(AsyncSqliteSaver(conn, serde=serializer()))
+        config = {"configurable": {"thread_id": thread}}
+        await graph.ainvoke({"case_id": case_id}, config=config, context=Context(deps=deps, clock=lambda: FIXED))
+        return State(**(await graph.aget_state(config)).values)
+
+
+async def test_run_resume_and_inspect_from_sqlite(deps: Deps, tmp_path: Path) -> None:
     db = tmp_path / "ckpt.db"
-    config = {"configurable": {"thread_id": "t-1"}}
-    with sqlite3.connect(db, check_same_thread=False) as conn:
-        graph = compile_graph(SqliteSaver(conn, serde=serializer()))
-        graph.invoke({"case_id": "C000005"}, config=config, context=Context(deps=deps, clock=lambda: FIXED))
-    # A new process (new connection, new graph) sees the same thread state, revived as our types.
-    with sqlite3.connect(db, check_same_thread=False) as conn:
-        graph = compile_graph(SqliteSaver(conn, serde=serializer()))
-        snapshot = graph.get_state(config)
-        state = State(**snapshot.values)
+    await run_case(deps, db, "C000005")
+    # A new connection and a new graph see the same thread state, revived as our types.
+    async with aiosqlite.connect(db) as conn:
+        graph = compile_graph(AsyncSqliteSaver(conn, serde=serializer()))
+        config = {"configurable": {"thread_id": "t-1"}}
+        state = State(**(await graph.aget_state(config)).values)
         assert state.card is not None and state.card.case_id == "C000005"
         assert state.triage is not None and state.triage.reasons
-        assert state.next_action is not None
-        assert state.next_action.not_before >= FIXED
-        assert len(list(graph.get_state_history(config))) >= 4
-        # Running again on the same thread continues it (a new checkpoint on top of the old ones).
-        graph.invoke({"case_id": "C000006"}, config=config, context=Context(deps=deps, clock=lambda: FIXED))
-        assert State(**graph.get_state(config).values).card.case_id == "C000006"  # type: ignore[union-attr]
+        assert state.next_action is not None and state.next_action.not_before >= FIXED
+        assert state.brief is None and state.model_used is False
+        assert any("No model server configured" in n for n in state.notes)
+        assert len([s async for s in graph.aget_state_history(config)]) >= 5
+        # Running again on the same thread continues it (new checkpoints on top of the old ones).
+        await graph.ainvoke({"case_id": "C000006"}, config=config, context=Context(deps=deps, clock=lambda: FIXED))
+        assert State(**(await graph.aget_state(config)).values).card.case_id == "C000006"  # type: ignore[union-attr]
 
 
-def test_checkpoints_hold_no_raw_pii(deps: Deps, tmp_path: Path) -> None:
+async def test_checkpoints_hold_no_raw_pii(deps: Deps, tmp_path: Path) -> None:
     db = tmp_path / "ckpt.db"
     case = deps.cases.get_case("C000007")
-    with sqlite3.connect(db, check_same_thread=False) as conn:
-        graph = compile_graph(SqliteSaver(conn, serde=serializer()))
-        graph.invoke({"case_id": "C000007"}, config={"configurable": {"thread_id": "t"}}, context=Context(deps=deps))
-    raw = db.read_bytes() + (db.with_name("ckpt.db-wal").read_bytes() if db.with_name("ckpt.db-wal").exists() else b"")
+    await run_case(deps, db, "C000007")
+    wal = db.with_name("ckpt.db-wal")
+    raw = db.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
     for secret in [case.debtor.name, case.debtor.resident_id, *case.debtor.phones, case.debtor.address]:
         assert secret.encode() not in raw
 
 
-def test_unknown_case_ends_early(deps: Deps) -> None:
-    out = compile_graph().invoke({"case_id": "C999999"}, context=Context(deps=deps))
+async def test_unknown_case_ends_early(deps: Deps) -> None:
+    out = await compile_graph().ainvoke({"case_id": "C999999"}, context=Context(deps=deps))
     assert "C999999" in out["error"] and out.get("triage") is None
+
+
+def model_deps(var_dir: Path, base_url: str) -> Deps:
+    return build_deps(make_settings(var_dir, llm_base_url=base_url, llm_timeout_s=3))
+
+
+async def test_brief_from_model_is_kept_when_grounded(var_dir: Path, tmp_path: Path) -> None:
+    probe = build_deps(make_settings(var_dir))
+    case = probe.cases.get_case("C000012")
+    probe.close()
+    with FakeSGLang() as server:
+        deps = model_deps(var_dir, server.base_url)
+        dpd = case.loan.days_past_due
+        reply = {"summary_zh": f"该案逾期 {dpd} 天，按规则安排。", "summary_en": f"The case is {dpd} days past due."}
+        server.push(Reply(content=json.dumps(reply, ensure_ascii=False)))
+        state = await run_case(deps, tmp_path / "c.db", "C000012")
+        await deps.aclose()
+    assert state.model_used is True and state.brief is not None
+    assert state.brief.summary_en == reply["summary_en"]
+    body = server.chat_bodies()[0].decode()
+    request = json.loads(body)
+    assert request["response_format"]["type"] == "json_schema"
+    assert request["messages"][0]["role"] == "system"
+    for secret in [case.debtor.name, case.debtor.resident_id, *case.debtor.phones]:
+        assert secret not in body
+    with deps.sessions() as session:
+        assert session.query(ModelCall).filter_by(role="case_brief").count() == 1
+
+
+async def test_brief_with_invented_number_is_rejected(var_dir: Path, tmp_path: Path) -> None:
+    with FakeSGLang() as server:
+        deps = model_deps(var_dir, server.base_url)
+        reply = {"summary_zh": "建议一次性减免 98765.43 元。", "summary_en": "Offer a 98765.43 yuan waiver."}
+        server.push(Reply(content=json.dumps(reply, ensure_ascii=False)))
+        state = await run_case(deps, tmp_path / "c.db", "C000013")
+        await deps.aclose()
+    assert state.brief is None and state.model_used is False
+    assert any("98765.43" in n and "rejected" in n for n in state.notes)
+    assert state.triage is not None and state.next_action is not None
+
+
+@pytest.mark.parametrize("failure", [Status(500, body="{}"), Status(400, body="{}")])
+async def test_model_failure_keeps_rules_answer(var_dir: Path, tmp_path: Path, failure: Status) -> None:
+    with FakeSGLang(default=failure) as server:
+        deps = model_deps(var_dir, server.base_url)
+        state = await run_case(deps, tmp_path / "c.db", "C000014")
+        await deps.aclose()
+    assert state.brief is None and state.triage is not None and state.next_action is not None
+    assert any("Model call failed" in n for n in state.notes)
 
 
 def test_cli_workflow_run_and_state(env_for_cli: Path) -> None:
@@ -63,3 +121,4 @@ def test_cli_workflow_run_and_state(env_for_cli: Path) -> None:
     assert again.exit_code == 0 and json.loads(again.output)["values"]["next_action"]
     missing = runner.invoke(app, ["workflow", "run", "C999999"])
     assert missing.exit_code == 2 and "unknown case" in missing.output
+    assert runner.invoke(app, ["workflow", "state", "t-missing"]).exit_code == 2

@@ -13,11 +13,6 @@ from agents.case_workflow.state import State
 from core.repository import CaseNotFoundError
 from tools.triage.tool import triage_case
 
-NO_MODEL_NOTE = (
-    "未配置模型服务：分案与下一步行动均由规则计算。 / "
-    "No model server configured: triage and the next action come from rules only."
-)
-
 
 def load_case(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Load the case and keep only its masked card in the state."""
@@ -45,5 +40,4 @@ def plan_next_action(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         action="next_action_planned",
         detail=action.model_dump(mode="json"),
     )
-    notes = [] if state.model_used else [NO_MODEL_NOTE]
-    return {"next_action": action, "notes": notes}
+    return {"next_action": action}

@@ -6,6 +6,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Annotated
 
+from agents.case_workflow.brief_types import ActionBrief
 from agents.case_workflow.cards import CaseCard
 from agents.case_workflow.planner import NextAction
 from tools.triage.models import TriageResult
@@ -31,6 +32,8 @@ class State(InputState):
     """Triage decision, filled by ``triage``."""
     next_action: NextAction | None = None
     """Planned next action, filled by ``plan_next_action``."""
+    brief: ActionBrief | None = None
+    """Model-written brief of the decision (words only, numbers checked against the tools); None without a model."""
     model_used: bool = False
     """Whether any node called a language model in this run."""
     notes: Annotated[list[str], operator.add] = field(default_factory=list)

@@ -18,7 +18,7 @@ from agents.chat.reply import analysis_reply
 from core.deps import Deps
 from core.repository import CaseNotFoundError
 from core.settings import Role
-from server.deps import CurrentRole, DepsDep
+from server.deps import PII_ROLES, CurrentRole, DepsDep
 from server.sse import sse
 
 router = APIRouter(prefix="/v1/chat", tags=["chat"])
@@ -66,6 +66,9 @@ async def _events(request: Request, deps: Deps, role: Role, body: ChatRequest, i
         yield ("message", {"text": state.error or "run stopped early", "model_used": False})
         return
     text = analysis_reply(state.card, state.triage, state.next_action)
+    if state.brief is not None:
+        brief = f"{state.brief.summary_zh}\n{state.brief.summary_en}"
+        text = deps.gateway.reveal(brief, thread.id, may_see_pii=role in PII_ROLES) + "\n\n" + text
     yield ("message", {"text": text, "model_used": state.model_used, "notes": state.notes})
 
 

@@ -1,0 +1,16 @@
+from decimal import Decimal
+
+from tools.grounding import allowed_numbers, numbers_in, ungrounded
+
+
+def test_numbers_in_reads_amounts_dates_times_and_ignores_pseudonyms() -> None:
+    text = "欠款 12,345.60 元，逾期 45 天，2026-11-04 19:00 前联系 <PERSON_1>，倾向 31%。"
+    assert numbers_in(text) == ["2026-11-04", "19:00", "12345.6", "45", "31"]
+
+
+def test_ungrounded_flags_only_invented_numbers() -> None:
+    allowed = allowed_numbers([Decimal("12345.60"), 45, 0.31, "2026-11-04T19:00:00+08:00", "M3"])
+    assert ungrounded("欠款 12345.60 元，逾期 45 天，倾向 31%", allowed) == []
+    assert ungrounded("可减免 5000 元", allowed) == ["5000"]
+    assert ungrounded("分 2 期", allowed) == []
+    assert ungrounded("12,345.61", allowed) == ["12345.61"]

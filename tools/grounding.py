@@ -1,0 +1,56 @@
+"""Grounding guard: every number in model-written text must equal a number a tool produced."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+# Numbers as people write them: 1,234.56 / 12.5% / 2026-11-04 / 19:00 / ￥3000 / 3 个月.
+_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")
+_DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")  # pseudonyms such as <PERSON_1> are not numbers
+
+
+def _canonical(token: str) -> str | None:
+    try:
+        value = Decimal(token.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return format(value.normalize(), "f")
+
+
+def numbers_in(text: str) -> list[str]:
+    """Numeric tokens of ``text`` in canonical form; dates and clock times count as whole tokens."""
+    text = _PLACEHOLDER.sub(" ", text)
+    found: list[str] = []
+    for pattern in (_DATE, _TIME):
+        for match in pattern.finditer(text):
+            found.append(match.group(0))
+        text = pattern.sub(" ", text)
+    for match in _NUMBER.finditer(text):
+        canonical = _canonical(match.group(0))
+        if canonical is not None:
+            found.append(canonical)
+    return found
+
+
+def allowed_numbers(values: Iterable[object]) -> set[str]:
+    """Canonical forms of tool outputs (numbers, numeric strings, dates, times, and any numbers inside strings)."""
+    allowed: set[str] = set()
+    for value in values:
+        if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, int | float | Decimal):
+            allowed.add(format(Decimal(str(value)).normalize(), "f"))
+            if isinstance(value, float) and 0 <= value <= 1:  # a probability may be written as a percentage
+                allowed.add(format((Decimal(str(value)) * 100).quantize(Decimal(1)).normalize(), "f"))
+            continue
+        allowed.update(numbers_in(str(value)))
+    return allowed
+
+
+def ungrounded(text: str, allowed: set[str]) -> list[str]:
+    """Numbers in ``text`` that no tool produced (small counting words like 1-3 are allowed)."""
+    return [n for n in numbers_in(text) if n not in allowed and n not in {"1", "2", "3"}]
