@@ -28,6 +28,7 @@ class PackEntry(BaseModel):
     article_verified: bool = Field(default=True, description="False when the article number is not confirmed")
     title: str
     text: str = Field(min_length=1)
+    gloss: str = Field(default="", description="One-sentence gist in the other language (English for Chinese rules)")
     category: str = Field(default="", description="Scripts: reminder, negotiation, hardship, ...")
     stage: str = Field(default="", description="Scripts: the bucket or step they suit")
     channel: str = Field(default="", description="Scripts: phone, sms, app, letter")
@@ -93,7 +94,7 @@ def pack_chunks(doc: PackDocument, raw: bytes) -> list[Chunk]:
     )
     chunks = []
     for i, entry in enumerate(doc.entries):
-        text = f"{entry.title}\n{entry.text.strip()}"
+        text = "\n".join(p for p in (entry.title, entry.text.strip(), entry.gloss) if p)
         chunks.append(
             Chunk(
                 chunk_id=f"{doc.id}/{entry.id}",
