@@ -37,8 +37,11 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
             await saver.setup()
             app.state.workflow = compile_graph(saver)
             yield
+        # The gateway's HTTP client belongs to this event loop: always close it; the engine only if we built it.
+        if "gateway" in app_deps.__dict__:
+            await app_deps.gateway.aclose()
         if deps is None:
-            await app_deps.aclose()
+            app_deps.close()
 
     app = FastAPI(
         title="Qingshou 清收 API",
