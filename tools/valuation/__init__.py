@@ -1,0 +1,1 @@
+"""Valuation: repayment curve, Monte Carlo recovery, collateral comparables and package pricing."""
