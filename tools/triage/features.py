@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from tools.triage.features_extra import contact_features, debtor_features, promise_features
 from tools.triage.frames import RawFrames
 
 NEVER_DAYS = 9999.0
@@ -19,7 +20,7 @@ ANSWERED_OUTCOMES = ("connected", "right_party_contact", "promise_to_pay", "refu
 BUCKET_INDEX = {"M0": 0, "M1": 1, "M2": 2, "M3": 3, "M4": 4, "M5": 5, "M6+": 6}
 LEGAL_INDEX = {"none": 0, "pre_litigation": 1, "litigation": 2, "judgment": 3, "enforcement": 4}
 FLAG_NAMES = ("dispute", "deceased", "legal_hold", "bankruptcy", "vulnerable", "complaint_open", "opt_out")
-CATEGORICAL = ("bucket", "product", "income_band", "employment", "legal_status")
+CATEGORICAL = ("bucket", "product", "income_band", "employment", "legal_status", "province")
 """String columns kept beside the numeric features (the scorecard and the rules read them)."""
 PRODUCTS = ("consumer_loan", "credit_card", "property_backed")
 PAYMENT_WINDOWS = (("3m", 90), ("6m", 180), ("12m", 365))
@@ -155,9 +156,17 @@ def compute_features(raw: RawFrames) -> pd.DataFrame:
     f = _case_static(c)
     as_of = c["as_of_day"].to_numpy(dtype="int64")
     ids = raw.cases["case_id"]
+    promise_pos = positions(ids, raw.promises["case_id"])
+    contact_pos = positions(ids, raw.contacts["case_id"])
     _payments(f, as_of, raw.repayments, positions(ids, raw.repayments["case_id"]))
-    _promises(f, as_of, raw.promises, positions(ids, raw.promises["case_id"]))
-    _contacts(f, as_of, raw.contacts, positions(ids, raw.contacts["case_id"]))
+    _promises(f, as_of, raw.promises, promise_pos)
+    _contacts(f, as_of, raw.contacts, contact_pos)
+    extra = {
+        **debtor_features(c, f),
+        **contact_features(raw, contact_pos),
+        **promise_features(raw, promise_pos, f["outstanding_total"].to_numpy()),
+    }
+    f = pd.concat([f, pd.DataFrame(extra, index=f.index)], axis=1)
     for col in CATEGORICAL:
         f[col] = c[col].astype(str)
     f["flags"] = c["flags"]
