@@ -100,7 +100,8 @@ def chunk_blocks(blocks: list[Block], mode: ChunkMode) -> list[TextChunk]:
         return _windows(lines)
     chapter = section = ""
     groups: list[tuple[str, str, list[str]]] = []
-    label, body, heading = "", [], ""
+    label, heading = "", ""
+    body: list[str] = []
     for line in lines:
         if mode == "regulation" and (m := _CHAPTER.match(line)):
             chapter, section = line, ""

@@ -46,7 +46,8 @@ class Embedder(Protocol):
 def _normalise(matrix: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(matrix, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return (matrix / norms).astype(np.float32)
+    result: np.ndarray = (matrix / norms).astype(np.float32)
+    return result
 
 
 class LocalE5Embedder:
@@ -80,7 +81,8 @@ class LocalE5Embedder:
         """Embed a query with the ``query:`` prefix."""
         with self._lock:
             out = np.asarray(self._model.query(text), dtype=np.float32)
-        return _normalise(out.reshape(1, self.dim))[0]
+        row: np.ndarray = _normalise(out.reshape(1, self.dim))[0]
+        return row
 
 
 class _EmbeddingItem(BaseModel):
@@ -180,7 +182,8 @@ class RemoteEmbedder:
     def embed_query(self, text: str) -> np.ndarray:
         """Embed a query."""
         prefix = "query: " if self._e5 else ""
-        return self._embed([prefix + text])[0]
+        row: np.ndarray = self._embed([prefix + text])[0]
+        return row
 
 
 class CachedEmbedder:

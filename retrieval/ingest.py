@@ -117,4 +117,4 @@ def _one(
         status = kb.write_document(chunks)
     except (IngestError, StoreError, EmbeddingError) as exc:
         return FileOutcome(path=str(path), status="error", error=str(exc))
-    return FileOutcome(path=str(path), status=status, chunks=len(chunks))  # type: ignore[arg-type]
+    return FileOutcome(path=str(path), status=status, chunks=len(chunks))

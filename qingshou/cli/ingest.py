@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
             except ValueError:
                 fail(f"--effective-from must be a date YYYY-MM-DD, not {effective_from!r}")
         template = DocMeta(
-            collection=collection,  # type: ignore[arg-type]
+            collection=collection,
             source="",
             title=title or "",
             issuer=issuer,
@@ -72,7 +72,7 @@ def register(app: typer.Typer) -> None:
                     tenant=tenant,
                     template=template,
                     delete=delete,
-                    on_file=advance,  # type: ignore[arg-type]
+                    on_file=advance,
                 )
         finally:
             service.close()

@@ -9,8 +9,10 @@ import typer
 
 from core.settings import load_settings
 from qingshou.cli.common import fail, print_json
+from retrieval.embeddings import EmbeddingError
 from retrieval.factory import build_service
 from retrieval.models import DOC_COLLECTIONS, SearchFilters
+from retrieval.store.base import StoreError
 
 
 def register(app: typer.Typer) -> None:
@@ -44,6 +46,8 @@ def register(app: typer.Typer) -> None:
         service = build_service(load_settings())
         try:
             hits = service.search(query, collection, filters=filters, mode=mode, limit=limit)  # type: ignore[arg-type]
+        except (StoreError, EmbeddingError) as exc:
+            fail(str(exc))
         finally:
             service.close()
         if as_json:

@@ -62,6 +62,18 @@ def _vector(value: Vector) -> Any:
     return value
 
 
+def _open(path: Path) -> qe.EdgeShard:
+    try:
+        return qe.EdgeShard.load(str(path))
+    except Exception as exc:  # the binding raises a bare Exception; name the likely cause
+        if "WouldBlock" in str(exc):
+            raise StoreError(
+                f"the embedded Qdrant store at {path} is open in another process (e.g. the API server); "
+                "stop it, or run a Qdrant server and set QINGSHOU_QDRANT_URL"
+            ) from exc
+        raise StoreError(f"cannot open the embedded Qdrant store at {path}: {exc}") from exc
+
+
 class EdgeStore:
     """Collections as Qdrant Edge shards under ``root/<collection>``."""
 
@@ -92,7 +104,7 @@ class EdgeStore:
                         f"collection {spec.name!r} at {path} was built with vectors {stored.dense}, not {spec.dense}; "
                         "delete it to re-index with the current embedding model"
                     )
-                self._shards[spec.name] = qe.EdgeShard.load(str(path))
+                self._shards[spec.name] = _open(path)
                 return
             path.mkdir(parents=True, exist_ok=True)
             config = qe.EdgeConfig(
@@ -167,7 +179,11 @@ class EdgeStore:
                 for n, v in vectors
             ]
             request = qe.QueryRequest(
-                limit=limit, prefetches=prefetches, query=qe.Fusion.Rrf(k=RRF_K), filter=flt, with_payload=True
+                limit=limit,
+                prefetches=prefetches,
+                query=qe.Fusion.Rrf(k=RRF_K),  # type: ignore[arg-type]  # the stub omits Fusion's nested classes
+                filter=flt,
+                with_payload=True,
             )
         points = self._shard(collection).query(request)
         return [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]

@@ -155,3 +155,18 @@ def _meta(jurisdiction: str, start: dt.date | None = None, end: dt.date | None =
     return DocMeta(
         collection="regulations", source="", title="", jurisdiction=jurisdiction, effective_from=start, effective_to=end
     )
+
+
+def test_a_second_opener_of_an_embedded_store_gets_a_clear_error(tmp_path: Path) -> None:
+    from retrieval.store.edge import EdgeStore
+    from tests.test_retrieval.conftest import HashEmbedder
+
+    first = RetrievalService(EdgeStore(tmp_path / "q"), HashEmbedder(), index_packs=False)
+    first.kb.ensure("regulations")
+    first.close()
+    holder = RetrievalService(EdgeStore(tmp_path / "q"), HashEmbedder(), index_packs=False)
+    holder.kb.ensure("regulations")
+    other = RetrievalService(EdgeStore(tmp_path / "q"), HashEmbedder(), index_packs=False)
+    with pytest.raises(StoreError, match="open in another process"):
+        other.search("催收", "regulations")
+    holder.close()
