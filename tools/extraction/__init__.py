@@ -1,0 +1,1 @@
+"""Contract extraction tools: parsing with offsets, the terms schema, deterministic extractors and checks."""
