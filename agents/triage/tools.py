@@ -6,6 +6,8 @@ from pydantic import BaseModel, Field
 from pydantic_ai import RunContext, Tool
 
 from core.deps import Deps
+from tools.triage.model.artifact import load_model
+from tools.triage.model.card import Metrics
 from tools.triage.models import Tier, TriageRequest, TriageResult
 from tools.triage.rules import load_rules
 from tools.triage.tool import triage_case
@@ -58,8 +60,40 @@ def describe_rules(ctx: RunContext[Deps]) -> RulesView:
     )
 
 
+class ModelView(BaseModel):
+    """The propensity model in force, from its model card."""
+
+    source: str = Field(description="'model' or 'scorecard'")
+    version: str | None = Field(default=None, description="Artifact version when a model is used")
+    created_at: str | None = None
+    metrics: Metrics | None = Field(default=None, description="Held-out AUC, ECE and Brier")
+    training_cases: int | None = None
+    features: int | None = Field(default=None, description="Number of input features")
+
+
+def describe_model(ctx: RunContext[Deps]) -> ModelView:
+    """Describe the propensity model the rules use (version, held-out metrics, training size) from its model card.
+
+    Args:
+        ctx: The run context carrying the process dependencies.
+    """
+    rules = load_rules()
+    if rules.propensity.source == "scorecard":
+        return ModelView(source="scorecard")
+    card = load_model(rules.propensity.model_version).card
+    return ModelView(
+        source="model",
+        version=card.version,
+        created_at=card.created_at.isoformat(timespec="seconds"),
+        metrics=card.metrics,
+        training_cases=sum(d.cases for d in card.data if d.role == "train"),
+        features=len(card.features),
+    )
+
+
 TOOLS: list[Tool[Deps]] = [
     Tool(triage, takes_ctx=True, docstring_format="google", require_parameter_descriptions=True),
     Tool(describe_rules, takes_ctx=True, docstring_format="google"),
+    Tool(describe_model, takes_ctx=True, docstring_format="google"),
 ]
 """The triage agent's tools, in the order the agent sees them."""

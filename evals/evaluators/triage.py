@@ -9,6 +9,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 
 from evals.models import EvalScore
 from evals.targets.triage import TriageSuiteOutput
+from tools.triage.model.metrics import expected_calibration_error
 
 
 class MissingOutputError(ValueError):
@@ -28,10 +29,37 @@ def propensity_auc(output: TriageSuiteOutput) -> EvalScore:
         raise MissingOutputError("repaid_90d has a single class; AUC is undefined")
     auc = float(roc_auc_score(y, output.propensity))
     oracle = float(roc_auc_score(y, output.latent_propensity))
+    challenger = ""
+    if output.scorecard_propensity:
+        challenger = f"; the v1 scorecard scores {float(roc_auc_score(y, output.scorecard_propensity)):.4f}"
     return EvalScore(
         key="auc",
         score=auc,
-        comment=f"n={len(y)}, positives={int(y.sum())}; the latent propensity itself scores AUC {oracle:.4f}",
+        comment=f"n={len(y)}, positives={int(y.sum())}; the latent propensity itself scores AUC {oracle:.4f}"
+        + challenger,
+    )
+
+
+def calibration_error(output: TriageSuiteOutput) -> EvalScore:
+    """Expected calibration error (10 equal-width bins) of the propensity against ``repaid_90d``."""
+    _need(output.propensity, "propensities")
+    y = np.asarray(output.repaid_90d, dtype=bool)
+    p = np.asarray(output.propensity)
+    return EvalScore(
+        key="ece",
+        score=expected_calibration_error(y, p),
+        comment=f"mean propensity {p.mean():.4f} vs observed rate {y.mean():.4f}",
+    )
+
+
+def borderline_share(output: TriageSuiteOutput) -> EvalScore:
+    """Share of cases in a review band: the cases that would call the model (all others never do)."""
+    _need(output.borderline, "borderline flags")
+    flags = np.asarray(output.borderline, dtype=bool)
+    return EvalScore(
+        key="borderline_share",
+        score=float(flags.mean()),
+        comment=f"{int(flags.sum())}/{len(flags)} cases in a review band would get a model's second opinion",
     )
 
 

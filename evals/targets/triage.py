@@ -82,6 +82,8 @@ class TriageSuiteOutput(TargetOutput):
     latent_propensity: list[float] = Field(default_factory=list)
     tier: list[str] = Field(default_factory=list)
     oracle_tier: list[str] = Field(default_factory=list)
+    scorecard_propensity: list[float] = Field(default_factory=list, description="The v1 scorecard (challenger)")
+    borderline: list[bool] = Field(default_factory=list, description="In a review band (a model would be asked)")
     overrides: list[OverrideCheck] = Field(default_factory=list)
 
 
@@ -180,7 +182,9 @@ def run_triage(context: SuiteContext) -> TriageSuiteOutput:
                 conn.execute(text("SELECT case_id, latent_propensity, repaid_90d FROM case_truth")).fetchall(),
                 columns=["case_id", "latent", "repaid"],
             ).set_index("case_id")
+        source = "?"
         for _raw, batch in iter_portfolio(engine, rules, spec.chunk_size):
+            source = batch.source
             t = truth.reindex(batch.features.index)
             if t["latent"].isna().any():
                 raise ValueError("case_truth is missing rows for some cases")
@@ -194,6 +198,8 @@ def run_triage(context: SuiteContext) -> TriageSuiteOutput:
                         "latent": latent,
                         "tier": batch.decisions["tier"],
                         "oracle": oracle,
+                        "scorecard": batch.scorecard_propensity,
+                        "borderline": batch.borderline,
                     }
                 )
             )
@@ -207,6 +213,8 @@ def run_triage(context: SuiteContext) -> TriageSuiteOutput:
         latent_propensity=frame["latent"].tolist(),
         tier=frame["tier"].astype(str).tolist(),
         oracle_tier=frame["oracle"].astype(str).tolist(),
+        scorecard_propensity=frame["scorecard"].tolist(),
+        borderline=frame["borderline"].astype(bool).tolist(),
         overrides=checks,
         facts={
             "cases": len(frame),
@@ -214,6 +222,9 @@ def run_triage(context: SuiteContext) -> TriageSuiteOutput:
             "rules_version": rules.version,
             "repaid_90d_rate": round(float(np.mean(frame["repaid"])), 4),
             "mean_propensity": round(float(frame["propensity"].mean()), 4),
+            "propensity_source": source,
+            "borderline_cases": int(frame["borderline"].sum()),
+            "borderline_share": round(float(frame["borderline"].mean()), 4),
             "override_cases": len(checks),
         },
     )

@@ -1,19 +1,24 @@
-"""``qingshou triage``: triage one case (``CASE_ID``) or the whole portfolio (``--all``)."""
+"""``qingshou triage``: one case (``CASE_ID``), the whole portfolio (``--all``), ``train``, ``experiment-report``."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import func, select
+from typer.core import TyperGroup
 
 from core.db import schema as s
+from core.gateway import GatewayConfig, ModelGateway
 from core.repository import CaseNotFoundError
 from qingshou.cli.common import deps, fail, print_json
+from qingshou.cli.triage_extra import experiment_report, train
+from tools.triage.model.card import ModelArtifactError
 from tools.triage.models import Tier, TriageResult
 from tools.triage.rules import Rules, RulesError, load_rules
 from tools.triage.tool import triage_case, triage_portfolio
@@ -28,16 +33,34 @@ TIER_ZH = {
 }
 
 
+class _CaseByDefault(TyperGroup):
+    """Send anything that is not a subcommand to ``case``, so ``qingshou triage C000123`` keeps working."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h")):
+            args = ["case", *args]
+        return super().parse_args(ctx, args)
+
+
+triage_app = typer.Typer(
+    cls=_CaseByDefault,
+    help="Triage one case or the portfolio (智能分案); train the propensity model; report experiments.",
+)
+
+
 def _print_result(console: Console, result: TriageResult) -> None:
     table = Table(title=f"{result.case_id} 分案结果 / triage", show_header=False)
     window = result.contact_window
+    review = result.review
     rows = [
         ("层级 tier", f"{TIER_ZH[result.tier]} {result.tier.value}"),
         ("队列 queue", result.queue),
         ("策略 strategy", result.strategy),
         ("渠道 channel", result.channel),
         ("时段 window", f"{window.start_hour:02d}:00-{window.end_hour:02d}:00 ({window.source})" if window else "-"),
-        ("还款概率 propensity", f"{result.propensity:.1%}"),
+        ("还款概率 propensity", f"{result.propensity:.1%} ({result.propensity_source})"),
+        ("复核 review", f"{review.status.value}: {review.detail}" if review else "-"),
+        ("实验 experiment", f"{result.experiment.experiment}/{result.experiment.arm}" if result.experiment else "-"),
         ("逾期 DPD / bucket", f"{result.days_past_due} / {result.bucket}"),
         ("欠款 outstanding", f"¥{result.outstanding_total}"),
         ("规则版本 rules", result.rules_version),
@@ -49,11 +72,14 @@ def _print_result(console: Console, result: TriageResult) -> None:
         console.print(f"• [{reason.code}] {reason.zh} / {reason.en}", markup=False, highlight=False)
 
 
-def _rules(path: Path | None) -> Rules:
+def _rules(path: Path | None, scorecard: bool) -> Rules:
     try:
-        return load_rules(path)
+        rules = load_rules(path)
     except RulesError as exc:
         fail(str(exc))
+    if scorecard:
+        rules = rules.model_copy(update={"propensity": rules.propensity.model_copy(update={"source": "scorecard"})})
+    return rules
 
 
 def _triage_all(rules: Rules, chunk_size: int, as_json: bool) -> None:
@@ -69,12 +95,14 @@ def _triage_all(rules: Rules, chunk_size: int, as_json: bool) -> None:
             summary = triage_portfolio(
                 d.engine, rules, chunk_size=chunk_size, progress=lambda done: bar.update(task, completed=done)
             )
+    except ModelArtifactError as exc:
+        fail(str(exc))
     finally:
         d.close()
     if as_json:
         print_json(summary.model_dump(mode="json"))
         return
-    table = Table(title=f"分案汇总 / triage summary (rules {summary.rules_version})")
+    table = Table(title=f"分案汇总 / triage summary (rules {summary.rules_version}, {summary.propensity_source})")
     for col in ("层级 tier", "案件数 cases", "占比 share"):
         table.add_column(col, justify="right" if col != "层级 tier" else "left")
     for tier, n in summary.per_tier.items():
@@ -82,28 +110,48 @@ def _triage_all(rules: Rules, chunk_size: int, as_json: bool) -> None:
         table.add_row(f"{TIER_ZH[tier]} {tier.value}", f"{n:,}", f"{share:.1%}")
     table.add_row("合计 total", f"{summary.cases:,}", f"{summary.seconds:.1f}s")
     console.print(table)
+    console.print(
+        f"临界案件 borderline: {summary.borderline:,} ({summary.borderline_share:.1%}); {summary.review_note}"
+    )
 
 
+def _gateway(d_settings: object) -> ModelGateway | None:
+    """A gateway when a model server is configured, else ``None`` (borderline reviews are then skipped)."""
+    from core.settings import Settings
+
+    assert isinstance(d_settings, Settings)
+    config = GatewayConfig.from_settings(d_settings)
+    if not config.available:
+        return None
+    from core.privacy import get_guard  # Presidio loads only when a model will be called
+
+    return ModelGateway(config, guard=get_guard())
+
+
+@triage_app.command(name="case")
 def triage(
     case_id: Annotated[str | None, typer.Argument(help="Case id, e.g. C000123")] = None,
     all_cases: Annotated[bool, typer.Option("--all", help="Triage every case and write the assignments")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables")] = False,
     rules_path: Annotated[Path | None, typer.Option("--rules", help="Rules YAML (default: packaged)")] = None,
     chunk_size: Annotated[int, typer.Option("--chunk-size", min=1, help="Cases per chunk with --all")] = 50_000,
+    scorecard: Annotated[bool, typer.Option("--scorecard", help="Use the expert scorecard, not the model")] = False,
 ) -> None:
-    """Triage one case, or the whole portfolio with --all (智能分案)."""
+    """Triage one case, or the whole portfolio with --all (the default command)."""
     if all_cases == (case_id is not None):
         fail("give either a CASE_ID or --all")
-    rules = _rules(rules_path)
+    rules = _rules(rules_path, scorecard)
     if all_cases:
         _triage_all(rules, chunk_size, as_json)
         return
     assert case_id is not None
     d = deps()
     try:
-        result = triage_case(d.cases, case_id, rules)
+        result = triage_case(d.cases, case_id, rules, gateway=_gateway(d.settings))
     except CaseNotFoundError:
         fail(f"no case with id {case_id!r}")
+    except ModelArtifactError as exc:
+        fail(str(exc))
     finally:
         d.close()
     if as_json:
@@ -112,6 +160,10 @@ def triage(
         _print_result(Console(), result)
 
 
+triage_app.command(name="train")(train)
+triage_app.command(name="experiment-report")(experiment_report)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``triage`` to the CLI."""
-    app.command(name="triage")(triage)
+    """Add ``triage`` and its subcommands to the CLI."""
+    app.add_typer(triage_app, name="triage")

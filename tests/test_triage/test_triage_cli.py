@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -64,3 +65,35 @@ def test_triage_bad_input_exits_2(env_db, args, message):
     res = runner.invoke(app, args)
     assert res.exit_code == 2
     assert message in res.stderr
+
+
+def test_triage_train_writes_a_versioned_artifact(env_db, tmp_path):
+    out = tmp_path / "artifacts"
+    args = ["triage", "train", "--cases", "500", "--max-iter", "10", "--out", str(out), "--version", "t2", "--json"]
+    res = runner.invoke(app, args)
+    assert res.exit_code == 0, res.output
+    card = json.loads(res.stdout)
+    assert card["version"] == "t2" and card["metrics"]["auc"] > 0.5
+    folder = out / "propensity-t2"
+    assert {p.name for p in folder.iterdir()} == {"model.joblib", "model_card.json", "model_card.md"}
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2 and "already exists" in res.stderr
+    res = runner.invoke(app, ["triage", "train", "--version", "bad version!", "--out", str(out)])
+    assert res.exit_code == 2 and "bad training options" in res.stderr
+
+
+def test_missing_model_artifact_exits_2_and_writes_nothing(env_db, tmp_path):
+    rules = tmp_path / "rules.yaml"
+    text = (Path(__file__).resolve().parents[2] / "tools/triage/rules.yaml").read_text(encoding="utf-8")
+    rules.write_text(text.replace('model_version: "2025.11-gbm-1"', 'model_version: "missing-1"'), encoding="utf-8")
+    for args in (["triage", "C000002", "--rules", str(rules)], ["triage", "--all", "--rules", str(rules)]):
+        res = runner.invoke(app, args)
+        assert res.exit_code == 2 and "model card not found" in res.stderr
+    assert env_db.cases.get_case("C000002").tier is None
+    res = runner.invoke(app, ["triage", "C000002", "--rules", str(rules), "--scorecard", "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["propensity_source"] == "scorecard"
+
+
+def test_triage_help_lists_subcommands():
+    res = runner.invoke(app, ["triage", "--help"])
+    assert res.exit_code == 0 and "train" in res.stdout and "experiment-report" in res.stdout

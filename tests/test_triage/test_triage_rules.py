@@ -129,7 +129,8 @@ def test_tiers_follow_rules(triage_db, spec, tier, rule):
     result = triage_case(triage_db.repo, "C000020")
     assert result.tier is tier
     assert result.reasons[0].code == rule
-    assert any(r.code.startswith("score_") for r in result.reasons)
+    assert any(r.code.startswith("feature_") for r in result.reasons)
+    assert result.propensity_source.startswith("model:") and result.contributions
 
 
 def test_unknown_case_raises(triage_db):

@@ -123,3 +123,9 @@ def _channels(tier: np.ndarray, limit_hits: list[tuple[str, np.ndarray]], rules:
                 pick = fallback[0]
             channel[in_tier & (combo == key)] = pick or "none"
     return channel
+
+
+def pick_channel(tier: Tier, limit_codes: set[str], rules: Rules) -> str:
+    """The channel one case in ``tier`` gets when the channel limits with ``limit_codes`` apply to it."""
+    hits = [(lim.code, np.array([lim.code in limit_codes])) for lim in rules.channel_limits]
+    return str(_channels(np.array([tier.value], dtype=object), hits, rules)[0])

@@ -1,4 +1,4 @@
-"""Bilingual reasons of one case's triage decision, built from the codes of the rules that fired."""
+"""Bilingual reasons of one case's triage decision: rules that fired, propensity, strongest feature contributions."""
 
 from __future__ import annotations
 
@@ -6,32 +6,93 @@ import math
 
 import pandas as pd
 
-from tools.triage.models import Reason
+from tools.triage.labels import label
+from tools.triage.model.artifact import PropensityModel
+from tools.triage.models import FeatureContribution, Reason
 from tools.triage.rules import Rules
 
 TOP_CONTRIBUTIONS = 2
-"""How many of the strongest positive and negative scorecard characteristics to name."""
+"""How many of the strongest positive and negative contributions to name in the reasons."""
+LISTED_CONTRIBUTIONS = 8
+"""How many contributions the result lists (largest magnitude first)."""
 
 
 def _split(codes: str) -> list[str]:
     return [c for c in codes.split(",") if c]
 
 
+def contributions(
+    rules: Rules, features: pd.Series, points: pd.Series, model: PropensityModel | None
+) -> list[FeatureContribution]:
+    """The strongest feature contributions to one case's propensity, in log-odds, largest magnitude first.
+
+    Args:
+        rules: The rules (the scorecard's weights when no model is used).
+        features: The case's feature row.
+        points: The case's scorecard points (used when ``model`` is ``None``).
+        model: The propensity model, if the rules use one.
+
+    Returns:
+        At most :data:`LISTED_CONTRIBUTIONS` contributions, none of them zero.
+    """
+    if model is not None:
+        raw = model.contributions(features)
+    else:
+        raw = points.astype("float64") * rules.scorecard.log_odds_per_point
+    ordered = raw[raw != 0].abs().sort_values(ascending=False, kind="stable").index[:LISTED_CONTRIBUTIONS]
+    out = []
+    for name in ordered:
+        text = label(str(name))
+        value = features.get(name)
+        out.append(
+            FeatureContribution(
+                feature=str(name),
+                value=float(value) if isinstance(value, int | float) else math.nan,
+                contribution=round(float(raw[name]), 4),
+                zh=text.zh,
+                en=text.en,
+            )
+        )
+    return out
+
+
+def _contribution_reasons(items: list[FeatureContribution]) -> list[Reason]:
+    ups = [c for c in items if c.contribution > 0][:TOP_CONTRIBUTIONS]
+    downs = [c for c in items if c.contribution < 0][:TOP_CONTRIBUTIONS]
+    reasons = []
+    for c in [*ups, *downs]:
+        sign_zh, sign_en = ("提高", "raises") if c.contribution > 0 else ("降低", "lowers")
+        reasons.append(
+            Reason(
+                code=f"feature_{c.feature}",
+                zh=f"「{c.zh}」为{c.value:g}，{sign_zh}还款可能性（对数几率{c.contribution:+.2f}）",
+                en=f"{c.en} is {c.value:g}: {sign_en} the odds of repaying (log-odds {c.contribution:+.2f})",
+            )
+        )
+    return reasons
+
+
 def case_reasons(
-    rules: Rules, decision: pd.Series, points: pd.Series, propensity: float, window: pd.Series
+    rules: Rules,
+    decision: pd.Series,
+    propensity: float,
+    window: pd.Series,
+    items: list[FeatureContribution],
+    source: str,
 ) -> list[Reason]:
     """The reasons for one case, most decisive first.
 
     Args:
         rules: The rules that decided.
         decision: The case's row of the decisions frame.
-        points: The case's row of scorecard points.
         propensity: The case's propensity.
         window: The case's row of the windows frame.
+        items: The case's strongest contributions (see :func:`contributions`).
+        source: Where the propensity came from (``model:<version>`` or ``scorecard``).
 
     Returns:
         Overrides, the tier rule (when no override fired), channel limits, the propensity with its strongest
-        characteristics, and the contact window.
+        contributions, and the contact window.
     """
     reasons: list[Reason] = []
     overrides = _split(str(decision["override_codes"]))
@@ -40,27 +101,24 @@ def case_reasons(
     for code in codes:
         text = rules.reason_for(code)
         reasons.append(Reason(code=code, zh=text.zh, en=text.en))
-    reasons.append(
-        Reason(
-            code="propensity_scorecard",
-            zh=f"评分卡估计90天内还款概率为{propensity:.0%}",
-            en=f"Scorecard estimates a {propensity:.0%} chance of repaying within 90 days",
-        )
-    )
-    labels = {f.feature: f.label for f in rules.scorecard.features}
-    ordered = points.sort_values(kind="stable")
-    strongest = [(k, v) for k, v in ordered.iloc[::-1].items() if v > 0][:TOP_CONTRIBUTIONS]
-    strongest += [(k, v) for k, v in ordered.items() if v < 0][:TOP_CONTRIBUTIONS]
-    for feature, value in strongest:
-        label = labels[str(feature)]
-        sign_zh, sign_en = ("加", "raises") if value > 0 else ("减", "lowers")
+    if source.startswith("model:"):
+        version = source.removeprefix("model:")
         reasons.append(
             Reason(
-                code=f"score_{feature}",
-                zh=f"评分项「{label.zh}」{sign_zh}{abs(value):g}分",
-                en=f"Scorecard item '{label.en}' {sign_en} the score by {abs(value):g} points",
+                code="propensity_model",
+                zh=f"还款倾向模型（{version}）估计90天内还款概率为{propensity:.0%}",
+                en=f"Propensity model {version} estimates a {propensity:.0%} chance of repaying within 90 days",
             )
         )
+    else:
+        reasons.append(
+            Reason(
+                code="propensity_scorecard",
+                zh=f"评分卡估计90天内还款概率为{propensity:.0%}",
+                en=f"Scorecard estimates a {propensity:.0%} chance of repaying within 90 days",
+            )
+        )
+    reasons += _contribution_reasons(items)
     if overrides:
         return reasons
     start, end = int(window["window_start"]), int(window["window_end"])

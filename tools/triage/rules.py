@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -135,6 +136,42 @@ class WindowConfig(_Strict):
         return self
 
 
+class PropensityConfig(_Strict):
+    """Which propensity the rules use: the trained model (default) or the expert scorecard."""
+
+    source: Literal["model", "scorecard"] = "model"
+    model_version: str = Field(default="2025.11-gbm-1", description="Artifact folder propensity-<version>")
+
+
+class ScoreBand(_Strict):
+    """A propensity interval ``[min, max)``."""
+
+    min: float = Field(ge=0, le=1)
+    max: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.max <= self.min:
+            raise ValueError("a band's max must be above its min")
+        return self
+
+
+class ReviewConfig(_Strict):
+    """Borderline review: cases whose propensity falls in a band get a model's second opinion."""
+
+    enabled: bool = True
+    role: str = Field(default="triage_review", description="Gateway role (model per role in QINGSHOU_LLM_*)")
+    bands: list[ScoreBand] = Field(default_factory=list)
+
+    def contains(self, propensity: np.ndarray) -> np.ndarray:
+        """Which propensities fall in any band (always false when review is disabled)."""
+        inside = np.zeros(len(propensity), dtype=bool)
+        if self.enabled:
+            for band in self.bands:
+                inside |= (propensity >= band.min) & (propensity < band.max)
+        return inside
+
+
 class Rules(_Strict):
     """The whole rules file."""
 
@@ -146,6 +183,8 @@ class Rules(_Strict):
     default_tier: TierRule
     treatments: dict[Tier, Treatment]
     contact_window: WindowConfig
+    propensity: PropensityConfig = PropensityConfig()
+    review: ReviewConfig = ReviewConfig()
 
     @model_validator(mode="after")
     def _check(self) -> Self:

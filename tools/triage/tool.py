@@ -7,19 +7,27 @@ import math
 from collections.abc import Callable
 from decimal import Decimal
 
+import numpy as np
+import pandas as pd
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, insert, text
 
 from core import domain
+from core.db import schema as s
+from core.gateway import ModelGateway
 from core.repository import CaseRepository
+from tools.triage.decide import pick_channel
+from tools.triage.experiments import ASSIGN_ACTION, Experiment, apply_experiments, load_experiments
 from tools.triage.features import numeric_columns
 from tools.triage.frames import frames_from_case
-from tools.triage.models import ContactWindow, Tier, TriageResult
-from tools.triage.pipeline import iter_portfolio, run_batch
-from tools.triage.reasons import case_reasons
+from tools.triage.model.artifact import PropensityModel
+from tools.triage.models import ContactWindow, ExperimentAssignment, ReviewStatus, Tier, TriageResult
+from tools.triage.pipeline import iter_portfolio, resolve_model, run_batch
+from tools.triage.reasons import case_reasons, contributions
+from tools.triage.review import review, run_sync
 from tools.triage.rules import Rules, load_rules
 
-ACTOR = "triage-v1"
+ACTOR = "triage-v2"
 
 
 class PortfolioTriageSummary(BaseModel):
@@ -30,25 +38,68 @@ class PortfolioTriageSummary(BaseModel):
     rules_version: str
     written: bool = Field(description="Whether tier, queue and strategy were written to the cases table")
     seconds: float = Field(ge=0)
+    propensity_source: str = Field(default="scorecard", description="'model:<version>' or 'scorecard'")
+    borderline: int = Field(default=0, ge=0, description="Cases in a review band (a model would be asked)")
+    borderline_share: float = Field(default=0.0, ge=0, le=1)
+    review_note: str = Field(
+        default="bulk triage never calls a model: borderline cases keep the rules' tier until triaged one by one",
+        description="What happened to the borderline cases",
+    )
+    experiment_cases: dict[str, int] = Field(default_factory=dict, description="Cases assigned per experiment arm")
 
 
-def triage_casefile(case: domain.CaseFile, rules: Rules | None = None) -> TriageResult:
-    """Triage one decrypted case (pure: reads nothing, writes nothing).
+def _apply_review(result: TriageResult, rules: Rules, features: dict[str, float]) -> TriageResult:
+    """Move the result to the review's tier when the review adjusted it (queue, strategy, channel follow)."""
+    if result.review is None or result.review.status is not ReviewStatus.ADJUSTED:
+        return result
+    tier = result.review.final_tier
+    treatment = rules.treatments[tier]
+    flags = {lim.code for lim in rules.channel_limits if features.get(f"flag_{lim.flag}", 0.0) > 0}
+    return result.model_copy(
+        update={
+            "tier": tier,
+            "queue": treatment.queue,
+            "strategy": treatment.strategy,
+            "channel": pick_channel(tier, flags, rules),
+        }
+    )
+
+
+def triage_casefile(
+    case: domain.CaseFile,
+    rules: Rules | None = None,
+    *,
+    model: PropensityModel | None = None,
+    gateway: ModelGateway | None = None,
+    experiments: list[Experiment] | None = None,
+) -> TriageResult:
+    """Triage one decrypted case (reads nothing, writes nothing; a borderline case may call the model).
 
     Args:
         case: The case file.
         rules: The rules; the packaged ``rules.yaml`` when omitted.
+        model: The propensity model; the rules' packaged artifact when omitted.
+        gateway: The model gateway for the borderline review; without one a borderline case's review is skipped.
+        experiments: Experiments to assign the case to (none by default).
 
     Returns:
-        The decision with its bilingual reasons and the features it used.
+        The decision with its bilingual reasons, contributions, review and the features it used.
+
+    Raises:
+        tools.triage.model.card.ModelArtifactError: The rules use a model that cannot be loaded.
     """
     rules = rules or load_rules()
-    batch = run_batch(frames_from_case(case), rules)
+    model = resolve_model(rules, model)
+    batch = run_batch(frames_from_case(case), rules, model=model)
+    if experiments:
+        assigned = apply_experiments(batch.decisions, experiments)
     decision = batch.decisions.iloc[0]
     window = batch.windows.iloc[0]
     propensity = float(batch.propensity.iloc[0])
     tier = Tier(str(decision["tier"]))
-    features = batch.features.iloc[0]
+    row = batch.features.iloc[0]
+    features = {name: float(row[name]) for name in numeric_columns(batch.features)}
+    items = contributions(rules, row, batch.points.iloc[0], model)
     contact_window = None
     if tier is not Tier.HUMAN_REVIEW:
         rate = float(window["window_rpc_rate"])
@@ -58,7 +109,13 @@ def triage_casefile(case: domain.CaseFile, rules: Rules | None = None) -> Triage
             rpc_rate=None if math.isnan(rate) else rate,
             source="learned" if bool(window["window_learned"]) else "default",
         )
-    return TriageResult(
+    experiment = None
+    if experiments and case.id in assigned.index:
+        a = assigned.loc[case.id]
+        experiment = ExperimentAssignment(
+            experiment=str(a["experiment"]), arm=str(a["arm"]), strategy=str(a["strategy"])
+        )
+    result = TriageResult(
         case_id=case.id,
         tier=tier,
         queue=str(decision["queue"]),
@@ -69,28 +126,53 @@ def triage_casefile(case: domain.CaseFile, rules: Rules | None = None) -> Triage
         bucket=case.loan.bucket.value,
         days_past_due=case.loan.days_past_due,
         outstanding_total=str(case.loan.outstanding_total.quantize(Decimal("0.01"))),
-        reasons=case_reasons(rules, decision, batch.points.iloc[0], propensity, window),
-        features={name: float(features[name]) for name in numeric_columns(batch.features)},
+        reasons=case_reasons(rules, decision, propensity, window, items, batch.source),
+        features=features,
         rules_version=rules.version,
+        propensity_source=batch.source,
+        scorecard_propensity=float(batch.scorecard_propensity.iloc[0]),
+        contributions=items,
+        borderline=bool(batch.borderline.iloc[0]),
+        experiment=experiment,
     )
+    if result.borderline:
+        outcome = run_sync(review(gateway, result, rules, str(decision["tier_rule"])))
+        called = outcome.status is not ReviewStatus.SKIPPED
+        result = _apply_review(result.model_copy(update={"review": outcome, "model_used": called}), rules, features)
+    return result
 
 
-def triage_case(repo: CaseRepository, case_id: str, rules: Rules | None = None, *, actor: str = ACTOR) -> TriageResult:
-    """Triage one case and record the assignment on it (with an audit line).
+def triage_case(
+    repo: CaseRepository,
+    case_id: str,
+    rules: Rules | None = None,
+    *,
+    actor: str = ACTOR,
+    gateway: ModelGateway | None = None,
+    model: PropensityModel | None = None,
+    experiments: list[Experiment] | None = None,
+) -> TriageResult:
+    """Triage one case and record the assignment on it (with audit lines).
 
     Args:
         repo: The case repository.
         case_id: The case id, e.g. ``C000123``.
         rules: The rules; the packaged ``rules.yaml`` when omitted.
         actor: Who is recorded in the audit trail.
+        gateway: The model gateway for the borderline review (skipped without one).
+        model: The propensity model; the rules' packaged artifact when omitted.
+        experiments: Experiments to assign to; the packaged active ones when omitted.
 
     Returns:
         The decision.
 
     Raises:
         core.repository.CaseNotFoundError: No case has that id.
+        tools.triage.model.card.ModelArtifactError: The model cannot be loaded (nothing is written).
     """
-    result = triage_casefile(repo.get_case(case_id), rules)
+    if experiments is None:
+        experiments = load_experiments().active
+    result = triage_casefile(repo.get_case(case_id), rules, model=model, gateway=gateway, experiments=experiments)
     repo.record_assignment(
         case_id,
         tier=result.tier.value,
@@ -100,10 +182,14 @@ def triage_case(repo: CaseRepository, case_id: str, rules: Rules | None = None, 
         detail={
             "rules_version": result.rules_version,
             "propensity": round(result.propensity, 6),
+            "propensity_source": result.propensity_source,
             "channel": result.channel,
             "reasons": [r.code for r in result.reasons],
+            "review": result.review.status.value if result.review else None,
         },
     )
+    if result.experiment is not None:
+        repo.append_audit(case_id, actor=actor, action=ASSIGN_ACTION, detail=result.experiment.model_dump())
     return result
 
 
@@ -117,6 +203,8 @@ def triage_portfolio(
     chunk_size: int = 50_000,
     write: bool = True,
     progress: Callable[[int], None] | None = None,
+    model: PropensityModel | None = None,
+    experiments: list[Experiment] | None = None,
 ) -> PortfolioTriageSummary:
     """Triage every case, chunk by chunk, writing tier, queue and strategy back in bulk.
 
@@ -124,32 +212,65 @@ def triage_portfolio(
         engine: The database engine.
         rules: The rules; the packaged ``rules.yaml`` when omitted.
         chunk_size: Cases per chunk.
-        write: Write the assignments to the cases table (one transaction per chunk).
+        write: Write the assignments (and experiment audit lines) to the database, one transaction per chunk.
         progress: Called with the number of cases finished after each chunk.
+        model: The propensity model; the rules' packaged artifact when omitted.
+        experiments: Experiments to assign to; the packaged active ones when omitted.
 
     Returns:
-        Counts per tier and timing.
+        Counts per tier, borderline share, experiment arms and timing.
+
+    Raises:
+        tools.triage.model.card.ModelArtifactError: The model cannot be loaded (raised before anything is written).
     """
     rules = rules or load_rules()
+    model = resolve_model(rules, model)
+    if experiments is None:
+        experiments = load_experiments().active
     started = dt.datetime.now(dt.UTC)
     counts = dict.fromkeys(Tier, 0)
-    total = 0
-    for _raw, batch in iter_portfolio(engine, rules, chunk_size):
+    arms: dict[str, int] = {}
+    total = borderline = 0
+    for _raw, batch in iter_portfolio(engine, rules, chunk_size, model=model):
         d = batch.decisions
+        assigned = apply_experiments(d, experiments)
+        for (name, arm), n in assigned.groupby(["experiment", "arm"]).size().items():
+            arms[f"{name}/{arm}"] = arms.get(f"{name}/{arm}", 0) + int(n)
         for tier, n in d["tier"].value_counts().items():
             counts[Tier(str(tier))] += int(n)
+        borderline += int(np.count_nonzero(batch.borderline.to_numpy()))
         if write:
-            at = dt.datetime.now(dt.UTC)
-            params = [
-                {"id": i, "tier": t, "queue": q, "strategy": s, "at": at}
-                for i, t, q, s in zip(d.index, d["tier"], d["queue"], d["strategy"], strict=True)
-            ]
-            with engine.begin() as conn:
-                conn.execute(_UPDATE, params)
+            _write_chunk(engine, d, assigned)
         total += len(d)
         if progress is not None:
             progress(total)
     seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
     return PortfolioTriageSummary(
-        cases=total, per_tier=counts, rules_version=rules.version, written=write, seconds=seconds
+        cases=total,
+        per_tier=counts,
+        rules_version=rules.version,
+        written=write,
+        seconds=seconds,
+        propensity_source=f"model:{model.card.version}" if model else "scorecard",
+        borderline=borderline,
+        borderline_share=borderline / total if total else 0.0,
+        experiment_cases=arms,
     )
+
+
+def _write_chunk(engine: Engine, d: pd.DataFrame, assigned: pd.DataFrame) -> None:
+    at = dt.datetime.now(dt.UTC)
+    params = [
+        {"id": i, "tier": t, "queue": q, "strategy": st, "at": at}
+        for i, t, q, st in zip(d.index, d["tier"], d["queue"], d["strategy"], strict=True)
+    ]
+    cols = (assigned.index, assigned["experiment"], assigned["arm"], assigned["strategy"])
+    audit = [
+        {"case_id": c, "at": at, "actor": ACTOR, "action": ASSIGN_ACTION,
+         "detail": {"experiment": e, "arm": a, "strategy": st}}
+        for c, e, a, st in zip(*cols, strict=True)
+    ]  # fmt: skip
+    with engine.begin() as conn:
+        conn.execute(_UPDATE, params)
+        if audit:
+            conn.execute(insert(s.CaseAudit.__table__), audit)
