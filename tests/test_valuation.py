@@ -154,3 +154,36 @@ def test_valuator_distribution_uses_policy():
     v = Valuator.default()
     assert v.distribution(None).discount_rate == load_policy().monte_carlo.discount_rate
     assert v.distribution(0.05).discount_rate == 0.05
+
+
+def _market_rows(tmp, name):
+    import os
+
+    from core.crypto import FieldCipher
+    from core.db.engine import make_engine
+    from core.db.migrate import upgrade
+    from core.synth import synthesize
+
+    engine = make_engine(f"sqlite:///{tmp / name}")
+    upgrade(engine)
+    report = synthesize(engine, FieldCipher(os.urandom(32)), 400, 3, workers=0 if name == "a.db" else 2)
+    with engine.connect() as conn:
+        deals = conn.execute(text("SELECT city, district, deal_date, area_sqm, build_year, price_fen, days_on_market"
+                                  " FROM property_transactions ORDER BY id")).all()  # fmt: skip
+        truth = conn.execute(text("SELECT loan_id, market_value_fen FROM collateral_truth ORDER BY loan_id")).all()
+        pledged = conn.execute(text("SELECT count(*) FROM collateral")).scalar_one()
+    engine.dispose()
+    return report, deals, truth, pledged
+
+
+def test_property_market_is_deterministic_and_complete(tmp_path):
+    from core.synth import reference as ref
+
+    report, deals, truth, pledged = _market_rows(tmp_path, "a.db")
+    _, deals_b, truth_b, _ = _market_rows(tmp_path, "b.db")
+    assert deals == deals_b and truth == truth_b
+    assert report.rows["property_transactions"] == len(deals) > 10_000
+    assert report.rows["collateral_truth"] == len(truth) == pledged > 0
+    districts = {(c.name, d) for c in ref.CITIES for d, _ in c.districts}
+    assert {(r.city, r.district) for r in deals} == districts
+    assert all(r.price_fen > 0 and r.days_on_market >= 7 for r in deals)

@@ -122,7 +122,7 @@ def generate_transactions(market: Market, seed: int) -> Transactions:
     district = np.repeat(district_of, counts).astype(np.int64)
     n = len(city)
     day = (market.as_of_day - rng.integers(1, int(HISTORY_MONTHS * 30.4375), n)).astype(np.int64)
-    area = np.round(np.clip(rng.normal(92.0, 30.0, n), 30.0, 280.0), 2)
+    area = np.asarray(np.round(np.clip(rng.normal(92.0, 30.0, n), 30.0, 280.0), 2), dtype=np.float64)
     build_year = rng.integers(1990, 2025, n).astype(np.int64)
     build_year = np.minimum(build_year, (1970 + day / 365.25).astype(np.int64))
     price = area * market.price_per_sqm(city, district, area, build_year, day) * np.exp(rng.normal(0, DEAL_NOISE, n))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, delete, insert, select
 
 from core.db import property as p
 from core.db import schema as s
@@ -64,12 +64,12 @@ def write_property_market(engine: Engine, seed: int, as_of_day: int) -> dict[str
         truth_rows.setdefault(row.loan_id, 0)
         truth_rows[row.loan_id] += value  # one row per loan: the sum of its flats
     with engine.begin() as conn:
-        conn.execute(delete(p.CollateralTruth.__table__))
-        conn.execute(delete(p.PropertyTransaction.__table__))
-        conn.execute(p.PropertyTransaction.__table__.insert(), deal_rows)
+        conn.execute(delete(p.CollateralTruth))
+        conn.execute(delete(p.PropertyTransaction))
+        conn.execute(insert(p.PropertyTransaction), deal_rows)
         if truth_rows:
             conn.execute(
-                p.CollateralTruth.__table__.insert(),
+                insert(p.CollateralTruth),
                 [{"loan_id": k, "market_value_fen": v, "as_of": as_of} for k, v in truth_rows.items()],
             )
     return {"property_transactions": len(deal_rows), "collateral_truth": len(truth_rows)}

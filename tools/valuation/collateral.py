@@ -115,8 +115,8 @@ class CollateralModel:
                       year, price, np.array([r.days_on_market for r in rows], dtype=np.float64))  # fmt: skip
         x = fit.design(district_of, quarter, np.maximum(deal_year - year, 0.0), area)
         y = np.log(price / area)
-        xtx_inv = np.linalg.pinv(x.T @ x)
-        coef = xtx_inv @ x.T @ y
+        xtx_inv = np.asarray(np.linalg.pinv(x.T @ x), dtype=np.float64)
+        coef = np.asarray(xtx_inv @ x.T @ y, dtype=np.float64)
         dof = max(len(y) - x.shape[1], 1)
         sigma = float(np.sqrt(np.sum((y - x @ coef) ** 2) / dof))
         fit = CityFit(districts, coef, xtx_inv, sigma, len(rows), district_of, quarter, dates, area, year, price,

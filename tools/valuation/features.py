@@ -96,4 +96,4 @@ def design_matrix(features: pd.DataFrame) -> NDArray[np.float64]:
 
 def outstanding_fen(features: pd.DataFrame) -> NDArray[np.float64]:
     """Principal, interest and penalty outstanding per row, in fen."""
-    return np.round(features["outstanding_total"].to_numpy(dtype="float64") * 100.0)
+    return np.asarray(np.round(features["outstanding_total"].to_numpy(dtype="float64") * 100.0), dtype=np.float64)

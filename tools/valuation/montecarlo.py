@@ -99,7 +99,7 @@ def _first_month(v: NDArray[np.float32], h: NDArray[np.float64], n: int) -> NDAr
     log_q = np.log1p(-h)[:, None]
     reach = (1.0 - np.exp(n * log_q)).astype(np.float32)
     k = np.floor(np.log1p(-v * reach) / log_q)
-    return np.minimum(k, n - 1).astype(np.int64)
+    return np.asarray(np.minimum(k, n - 1), dtype=np.int64)
 
 
 def stream(seed: int, case_id: str) -> np.random.Generator:

@@ -55,7 +55,7 @@ class RecoveryModel(BaseModel):
         return f"v{self.format_version}-" + "-".join(str(s) for s in (seeds if isinstance(seeds, list) else []))
 
     def _z(self, x: NDArray[np.float64]) -> NDArray[np.float64]:
-        return (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return np.asarray((x - np.asarray(self.mean)) / np.asarray(self.scale), dtype=np.float64)
 
     def predict(self, x: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
         """``(p3, p_late, mu_late)`` for the rows of a design matrix.
