@@ -187,3 +187,26 @@ def test_property_market_is_deterministic_and_complete(tmp_path):
     districts = {(c.name, d) for c in ref.CITIES for d, _ in c.districts}
     assert {(r.city, r.district) for r in deals} == districts
     assert all(r.price_fen > 0 and r.days_on_market >= 7 for r in deals)
+
+
+def test_training_round_trip(tmp_path):
+    from sklearn.metrics import roc_auc_score
+
+    from tools.valuation.train import fit_model, labelled_portfolio, synth_engine
+
+    engine = synth_engine(tmp_path / "train.db", 1500, 404, workers=0)
+    try:
+        x, repaid, frac = labelled_portfolio(engine)
+    finally:
+        engine.dispose()
+    model = fit_model(x, repaid, frac)
+    model.training = {"seeds": [404]}
+    from tools.valuation.recovery_model import save_model
+
+    save_model(model, tmp_path / "m.json")
+    loaded = load_model(tmp_path / "m.json")
+    assert loaded == model and loaded.version == "v1-404"
+    p3, p_late, mu_late = loaded.predict(x)
+    assert roc_auc_score(repaid, p3) > 0.75
+    assert abs(p3.mean() - repaid.mean()) < 0.02
+    assert ((mu_late >= 0.02) & (mu_late <= 0.98)).all() and ((p_late > 0) & (p_late < 1)).all()
