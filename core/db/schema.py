@@ -214,3 +214,5 @@ class PortfolioMeta(Base):
 # Tables defined in their own modules register on the same metadata when imported here.
 from core.db import property as _property  # noqa: E402,F401
 from core.db import threads as _threads  # noqa: E402,F401
+from tools.negotiation import tables as _negotiation  # noqa: E402,F401
+from core.db import extraction as _extraction  # noqa: E402,F401
