@@ -8,6 +8,7 @@ from core.domain import CaseFile
 from core.privacy import EntityType, KnownPII, PIIGuard
 from core.privacy.vault import mask
 from tools.compliance.citations import cite_category
+from tools.compliance.lexicon import expand
 from tools.compliance.models import Category, Finding, PIIHit, Severity, Speaker, Transcript
 from tools.compliance.rules import addressees
 
@@ -15,6 +16,14 @@ ALWAYS_LEAK = frozenset({EntityType.RESIDENT_ID, EntityType.BANK_CARD, EntityTyp
 """Never read out in full, whoever listens (JR/T 0171-2020 C2/C3 identity and authentication data)."""
 CONTACT_TYPES = frozenset({EntityType.MOBILE, EntityType.LANDLINE, EntityType.EMAIL, EntityType.ADDRESS})
 """A leak when told to a third party, or when they are not the debtor's own (known only with the case)."""
+OTHER_OWNER = re.compile(
+    expand(
+        r"(?:{KIN}|紧急联系人|担保人|联系人|他|她)的?(?:电话|手机号?|号码|住址|地址|微信)|"
+        r"(?i:\b(?:wife|husband|mother|father|mom|dad|boss|colleague|friend|sister|brother|reference)'s "
+        r"(?:number|phone|address)\b)"
+    )
+)
+"""Words that say whose number or address follows: someone other than the debtor."""
 
 
 def _digits(value: str) -> str:
@@ -31,14 +40,16 @@ def _debtor_owns(etype: EntityType, value: str, case: CaseFile) -> bool:
     return False
 
 
-def _is_leak(etype: EntityType, value: str, to: Speaker, case: CaseFile | None) -> bool:
+def _is_leak(etype: EntityType, value: str, to: Speaker, case: CaseFile | None, other_owner: bool) -> bool:
     if etype in ALWAYS_LEAK:
         return True
     if etype not in CONTACT_TYPES:
         return False
     if to is Speaker.THIRD_PARTY:
         return True
-    return case is not None and not _debtor_owns(etype, value, case)
+    if case is not None:
+        return not _debtor_owns(etype, value, case)
+    return other_owner
 
 
 def pii_review(
@@ -55,6 +66,7 @@ def pii_review(
     findings: list[Finding] = []
     for index, turn in enumerate(transcript.turns):
         leaked = False
+        other_owner = turn.speaker.is_collector and OTHER_OWNER.search(turn.text) is not None
         for entity in guard.analyze(turn.text, known):
             value = turn.text[entity.start : entity.end]
             collector = turn.speaker.is_collector
@@ -67,7 +79,7 @@ def pii_review(
                     disclosed_by_collector=collector,
                 )
             )
-            if collector and not leaked and _is_leak(entity.type, value, to[index], case):
+            if collector and not leaked and _is_leak(entity.type, value, to[index], case, other_owner):
                 leaked = True
                 findings.append(
                     Finding(

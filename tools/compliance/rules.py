@@ -8,15 +8,16 @@ import re
 from core.domain import CaseFile
 from retrieval.rule_params import rule_params
 from tools.compliance.citations import cite, cite_category
-from tools.compliance.lexicon import CLAUSE_END, NEGATION, NEGATION_WINDOW, PATTERNS, Pattern
+from tools.compliance.lexicon import CLAUSE_END, NEGATION, NEGATION_WINDOW, Pattern, patterns
 from tools.compliance.models import Category, Finding, Severity, Speaker, Transcript
 
 IDENTIFICATION = re.compile(
-    r"(?:我是|我们是|这里是|这边是|我这边是|本人是|我这里是|我们这里是)[^。！？\n]{0,16}?"
-    r"(?:银行|金融|信用卡|贷款|公司|中心|机构|客服|工作人员|专员|坐席|助手|机器人|律师事务所|律所)|"
+    r"(?:我是|我们是|这里是|这边是|我这边是|本人是|我这里是|我们这里是)(?!正规|合法|持牌|专业)[^。！？\n]{0,16}?"
+    r"(?:银行|金融|信用卡|贷款|公司|中心|客服|工作人员|专员|坐席|助手|机器人|律师事务所|律所)|"
     r"(?:银行|消费金融|信用卡中心|小额贷款)[^。！？\n]{0,8}(?:工作人员|客服|专员|工号|来电|提醒|通知|的)|"
     r"(?:工号|编号|员工号)[:：]?\s*[0-9０-９A-Za-z]{2,}|【[^】]{2,20}】|"
-    r"(?i:\b(?:this is \w+ (?:from|with|at)|my name is|calling (?:from|on behalf of))\b)"
+    r"(?i:\b(?:this is \w+ (?:from|with|at)|my name is|calling (?:from|on behalf of))\b"
+    r"(?! the (?:court|police|sheriff)))"
 )
 """How a collector says who they are: name of the institution, a job number, or an SMS signature 【...】."""
 IDENTIFICATION_WITHIN = 2
@@ -78,7 +79,7 @@ def pattern_findings(transcript: Transcript, jurisdiction: str = "CN") -> list[F
         if not turn.speaker.is_collector:
             continue
         third_party = to[index] is Speaker.THIRD_PARTY
-        for pattern in PATTERNS:
+        for pattern in patterns():
             if pattern.context == "third_party" and not third_party:
                 continue
             match = _fires(pattern, turn.text)
