@@ -19,7 +19,7 @@ app = typer.Typer(
 )
 
 # Modules that add commands with ``register(app)``; kept in one list so ``--help`` is stable.
-_COMMAND_MODULES = ("data", "triage", "serve", "evalcmd", "redact", "workflow", "value")
+_COMMAND_MODULES = ("data", "triage", "serve", "evalcmd", "redact", "workflow", "value", "negotiate", "extract")
 
 
 def _register() -> None:
