@@ -61,9 +61,7 @@ def test_capitals_refuses_fractions_of_fen_and_negatives() -> None:
         to_capitals(Decimal("-1"))
 
 
-@pytest.mark.parametrize(
-    "text", ["2023年3月5日", "2023-03-05", "2023/3/5", "2023.03.05", "二〇二三年三月五日"]
-)
+@pytest.mark.parametrize("text", ["2023年3月5日", "2023-03-05", "2023/3/5", "2023.03.05", "二〇二三年三月五日"])
 def test_dates_in_chinese_and_iso_forms(text: str) -> None:
     assert parse_date(text) == dt.date(2023, 3, 5)
 
