@@ -14,7 +14,7 @@ from core.gateway import GatewayError, ModelGateway
 from core.privacy import KnownPII
 from tools.extraction.document import ContractDocument, load_contract
 from tools.extraction.rules import extract_rules
-from tools.extraction.schema import SCALAR_FIELDS, ContractTerms, ExtractionResult, FieldNote
+from tools.extraction.schema import SCALAR_FIELDS, ContractTerms, Disagreement, ExtractionResult, FieldNote
 from tools.legal.limits import check_terms
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ async def extract_document(
     """
     rules, rule_notes = extract_rules(document)
     notes: list[FieldNote] = []
-    disagreements = []
+    disagreements: list[Disagreement] = []
     model_used, model_chunks = False, 0
     terms = rules
     if gateway is None or not gateway.available:

@@ -227,7 +227,7 @@ def _dispute(r: Reader) -> Sourced[Any] | None:
     if not hits:
         return None
     m, forum = min(hits, key=lambda h: h[0].start())
-    return r.sourced(Dispute(forum=forum, venue=m.group(1)), m.start(1), m.end(1))  # type: ignore[arg-type]
+    return r.sourced(Dispute(forum=forum, venue=m.group(1)), m.start(1), m.end(1))
 
 
 def _service_address(r: Reader) -> Sourced[Any] | None:

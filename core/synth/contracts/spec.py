@@ -158,7 +158,7 @@ def draw_truth(rng: random.Random, index: int, style: Style, *, long: bool = Fal
 def truth_from_case(case: CaseFile, *, lender: str = BANKS[0]) -> ContractTruth:
     """The contract a portfolio case's loan was made under (terms from the loan, parties from the case)."""
     loan = case.loan
-    style: Style = loan.product.value  # type: ignore[assignment]
+    style: Style = loan.product.value
     rate_percent = (loan.annual_rate * 100).quantize(Decimal("0.01"))
     basis: Literal["annual", "daily"] = "annual"
     if style == "credit_card":

@@ -29,8 +29,8 @@ def write_docx(lines: Sequence[str], path: Path) -> Path:
 
     document = Document()
     style = document.styles["Normal"]
-    style.font.name = "SimSun"  # type: ignore[attr-defined]
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")  # type: ignore[attr-defined]
+    style.font.name = "SimSun"
+    style.element.rPr.rFonts.set(qn("w:eastAsia"), "SimSun")
     for index, line in enumerate(lines):
         paragraph = document.add_paragraph()
         run = paragraph.add_run(line)
