@@ -190,3 +190,17 @@ def test_bad_inputs_are_clear_errors(tmp_path: Path) -> None:
         load_contract(huge)
     with pytest.raises(ContractInputError, match="unsupported"):
         load_contract(tmp_path / "x.xlsx")
+
+
+def test_extraction_prompts_format_with_their_placeholders() -> None:
+    import string
+
+    import prompts.extraction as module
+
+    templates = {n: v for n, v in vars(module).items() if n.isupper() and isinstance(v, str)}
+    assert set(templates) == {"EXTRACT_SYSTEM", "EXTRACT_POLICY", "EXTRACT_CHUNK", "EXTRACT_QUESTION"}
+    for template in templates.values():
+        fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        rendered = template.format(**{f: f"<{f}>" for f in fields})
+        assert all(f"<{f}>" in rendered for f in fields)
+    assert {f for _, f, _, _ in string.Formatter().parse(module.EXTRACT_CHUNK) if f} == {"part", "parts", "text"}
