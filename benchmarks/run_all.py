@@ -24,6 +24,7 @@ def main() -> int:
         plan: list[list[str]] = [
             ["bench_synth.py", "--cases", cases, "--db", str(db)],
             ["bench_triage.py", "--db", str(db)],
+            ["bench_montecarlo.py"],
             ["bench_redaction.py"],
             ["bench_gateway.py"],
             ["bench_prefix_cache.py"],

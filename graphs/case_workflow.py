@@ -1,4 +1,4 @@
-"""Case workflow graph: load case -> triage -> plan the next action -> brief (model, optional) -> end."""
+"""Case workflow graph: load case -> triage -> (plan the next action || valuation when due) -> brief -> end."""
 
 from __future__ import annotations
 
@@ -12,10 +12,18 @@ from agents.case_workflow import nodes
 from agents.case_workflow.brief import brief
 from agents.case_workflow.context import Context
 from agents.case_workflow.state import InputState, State
+from agents.valuation.node import needs_valuation
 
 
 def _after_load(state: State) -> Literal["triage", "__end__"]:
     return "__end__" if state.error else "triage"
+
+
+def _after_triage(state: State) -> list[Literal["plan_next_action", "valuation"]]:
+    """Valuation runs beside planning for legal-bound and high-balance cases."""
+    if state.card is not None and needs_valuation(state.triage, state.card):
+        return ["plan_next_action", "valuation"]
+    return ["plan_next_action"]
 
 
 def build_graph() -> StateGraph[State, Context, InputState, State]:
@@ -24,11 +32,13 @@ def build_graph() -> StateGraph[State, Context, InputState, State]:
     builder.add_node("load_case", nodes.load_case)
     builder.add_node("triage", nodes.triage)
     builder.add_node("plan_next_action", nodes.plan_next_action)
-    builder.add_node("brief", brief)
+    builder.add_node("valuation", nodes.valuation)
+    builder.add_node("brief", brief, defer=True)
     builder.add_edge(START, "load_case")
     builder.add_conditional_edges("load_case", _after_load)
-    builder.add_edge("triage", "plan_next_action")
+    builder.add_conditional_edges("triage", _after_triage, ["plan_next_action", "valuation"])
     builder.add_edge("plan_next_action", "brief")
+    builder.add_edge("valuation", "brief")
     builder.add_edge("brief", END)
     return builder
 

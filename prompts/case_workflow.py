@@ -21,6 +21,7 @@ BRIEF_FACTS = """<facts>
 <case>{card_json}</case>
 <triage>{triage_json}</triage>
 <next_action>{action_json}</next_action>
+<valuation>{valuation_json}</valuation>
 </facts>"""
 
 BRIEF_QUESTION = "请为坐席写出这个案件的行动简报。 Write the action brief for this case."

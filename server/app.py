@@ -18,7 +18,7 @@ from core.repository import CaseNotFoundError
 from core.settings import Settings, get_settings
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import serializer
-from server.routes import agents, cases, chat, health, redact, threads, ui
+from server.routes import agents, cases, chat, health, redact, threads, ui, valuation
 
 log = logging.getLogger("qingshou.server")
 
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
         description="Agent endpoints and case data for non-performing personal loan recovery.",
         lifespan=lifespan,
     )
-    for module in (health, cases, agents, threads, chat, redact, ui):
+    for module in (health, cases, agents, valuation, threads, chat, redact, ui):
         app.include_router(module.router)
 
     @app.exception_handler(CaseNotFoundError)

@@ -32,12 +32,14 @@ def _facts(state: State) -> tuple[str, set[str]]:
     card = state.card.model_dump(mode="json")
     triage = state.triage.model_dump(mode="json", exclude={"features"})
     action = state.next_action.model_dump(mode="json")
+    valuation = state.valuation.case.model_dump(mode="json") if state.valuation and state.valuation.case else None
     text = BRIEF_FACTS.format(
         card_json=json.dumps(card, ensure_ascii=False, sort_keys=True),
         triage_json=json.dumps(triage, ensure_ascii=False, sort_keys=True),
         action_json=json.dumps(action, ensure_ascii=False, sort_keys=True),
+        valuation_json=json.dumps(valuation, ensure_ascii=False, sort_keys=True) if valuation else "无 / none",
     )
-    allowed = allowed_numbers([*_leaves(card), *_leaves(triage), *_leaves(action)])
+    allowed = allowed_numbers([*_leaves(card), *_leaves(triage), *_leaves(action), *_leaves(valuation)])
     return text, allowed
 
 

@@ -10,6 +10,7 @@ from agents.case_workflow.cards import case_card
 from agents.case_workflow.context import Context
 from agents.case_workflow.planner import plan_next_action as plan
 from agents.case_workflow.state import State
+from agents.valuation.node import value_case_node
 from core.repository import CaseNotFoundError
 from tools.triage.tool import triage_case
 
@@ -41,3 +42,8 @@ def plan_next_action(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         detail=action.model_dump(mode="json"),
     )
     return {"next_action": action}
+
+
+async def valuation(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Value the case (recovery curve, Monte Carlo, collateral) beside planning; typed on this graph's state."""
+    return await value_case_node(state, runtime)

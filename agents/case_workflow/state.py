@@ -9,6 +9,7 @@ from typing import Annotated
 from agents.case_workflow.brief_types import ActionBrief
 from agents.case_workflow.cards import CaseCard
 from agents.case_workflow.planner import NextAction
+from agents.valuation.state import ValuationResult
 from tools.triage.models import TriageResult
 
 
@@ -32,6 +33,8 @@ class State(InputState):
     """Triage decision, filled by ``triage``."""
     next_action: NextAction | None = None
     """Planned next action, filled by ``plan_next_action``."""
+    valuation: ValuationResult | None = None
+    """Recovery valuation, only for legal-bound and high-balance cases (runs in parallel with planning)."""
     brief: ActionBrief | None = None
     """Model-written brief of the decision (words only, numbers checked against the tools); None without a model."""
     model_used: bool = False

@@ -66,6 +66,9 @@ async def _events(request: Request, deps: Deps, role: Role, body: ChatRequest, i
         yield ("message", {"text": state.error or "run stopped early", "model_used": False})
         return
     text = analysis_reply(state.card, state.triage, state.next_action)
+    if state.valuation is not None:
+        narrative = state.valuation.narrative
+        text += f"\n\n估值 / Valuation:\n{narrative.summary_zh}\n{narrative.summary_en}"
     if state.brief is not None:
         brief = f"{state.brief.summary_zh}\n{state.brief.summary_en}"
         text = deps.gateway.reveal(brief, thread.id, may_see_pii=role in PII_ROLES) + "\n\n" + text
