@@ -1,0 +1,1 @@
+"""Negotiation agent: reads the debtor, makes offers inside the authority matrix, drafts replies, hands off."""

@@ -1,0 +1,28 @@
+"""Per-run context of the negotiation graph, reached through ``Runtime[Context]``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from core.deps import Deps
+from core.settings import Role
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(kw_only=True)
+class Context:
+    """Dependencies and identity for one turn."""
+
+    deps: Deps
+    """Database, cipher, case repository, guard and gateway."""
+    role: Role = "collector"
+    """The staff role negotiating: its row of the authority matrix bounds every offer."""
+    actor: str = "system"
+    """Who started the turn, written to the audit trail."""
+    clock: Callable[[], dt.datetime] = field(default=_utc_now)
+    """Source of the current time (injectable for tests and evals)."""
