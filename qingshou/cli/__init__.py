@@ -19,7 +19,18 @@ app = typer.Typer(
 )
 
 # Modules that add commands with ``register(app)``; kept in one list so ``--help`` is stable.
-_COMMAND_MODULES = ("data", "triage", "serve", "evalcmd", "redact", "workflow", "value", "negotiate", "extract")
+_COMMAND_MODULES = (
+    "data",
+    "triage",
+    "serve",
+    "evalcmd",
+    "redact",
+    "workflow",
+    "value",
+    "negotiate",
+    "extract",
+    "review",
+)
 
 
 def _register() -> None:

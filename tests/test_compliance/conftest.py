@@ -13,7 +13,7 @@ from core.domain import Bucket, CaseFile, Debtor, EmergencyContact, LegalStatus,
 def make_case(**overrides: object) -> CaseFile:
     """A small, fully decrypted case (debtor in mainland China, +08:00)."""
     debtor = Debtor(
-        id="D1", name="张伟", resident_id="110101199003077578", phones=["13812345678"],
+        id="D1", name="张伟", resident_id="110101199003077571", phones=["13812345678"],
         address="北京市朝阳区建国路88号",
         birth_date=dt.date(1990, 3, 7), gender="M", province="北京", city="北京", city_tier=1, income_band="mid",
         employment="employed", utc_offset_min=480,

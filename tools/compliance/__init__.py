@@ -1,18 +1,30 @@
-"""Compliance tools: the pre-contact gate and the review of transcripts and messages (rules, then the model)."""
+"""Compliance tools: the pre-contact gate and the review of transcripts and messages (rules, then the model).
 
-from tools.compliance.gate import GateDecision, PlannedContact, check_contact
-from tools.compliance.models import Category, Finding, ReviewResult, Transcript, Turn
-from tools.compliance.review import review, review_with_model
+Names are imported lazily so that ``core.db.schema`` can import ``tools.compliance.tables`` without pulling in
+the gateway (which itself imports the schema). Import ``review`` and ``review_with_model`` from
+``tools.compliance.review`` (the package attribute ``review`` is that module).
+"""
 
-__all__ = [
-    "Category",
-    "Finding",
-    "GateDecision",
-    "PlannedContact",
-    "ReviewResult",
-    "Transcript",
-    "Turn",
-    "check_contact",
-    "review",
-    "review_with_model",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Category": "tools.compliance.models",
+    "Finding": "tools.compliance.models",
+    "ReviewResult": "tools.compliance.models",
+    "Transcript": "tools.compliance.models",
+    "Turn": "tools.compliance.models",
+    "GateDecision": "tools.compliance.gate",
+    "PlannedContact": "tools.compliance.gate",
+    "check_contact": "tools.compliance.gate",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    """Import an exported name on first use."""
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'tools.compliance' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)
