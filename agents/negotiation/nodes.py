@@ -121,6 +121,9 @@ def negotiate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     ask = read_ask(state.message) if not state.reading.injection else None
     terms = ask_terms(case, ask, role) if ask is not None and not ask.is_empty() else None
     update: dict[str, Any] = {"findings": list(state.findings)}
+    settled = PromiseStore(ctx.deps.sessions).evaluate(case.id, today, actor=ctx.actor)
+    if settled:
+        update["notes"] = [f"承诺 #{p.id}: {p.status} / promise #{p.id} is {p.status}" for p in settled]
     wish = PlanRequest()
     if ask is not None and terms is not None:
         check = check_terms(case, terms, role)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Annotated
@@ -16,8 +17,10 @@ from core.repository import CaseNotFoundError
 from core.settings import Role
 from qingshou.cli.common import deps, fail, print_json
 from tools.negotiation.approvals import ApprovalError, ApprovalStatus, Decision, NegotiationStore
+from tools.negotiation.promises import PromiseStore
 
 approvals_app = typer.Typer(help="Offers beyond authority waiting for a supervisor (审批).", no_args_is_help=True)
+promises_app = typer.Typer(help="Promises to pay (还款承诺): list and settle against repayments.", no_args_is_help=True)
 
 ApiKey = Annotated[
     str | None, typer.Option("--api-key", envvar="QINGSHOU_API_KEY", help="Your API key; it decides your role")
@@ -135,7 +138,34 @@ def reject(
     _decide(approval_id, False, note, api_key)
 
 
+@promises_app.command("list")
+def list_promises(case_id: Annotated[str, typer.Argument(help="Case id")]) -> None:
+    """Print a case's promises to pay as JSON."""
+    d = deps()
+    if not d.cases.exists(case_id):
+        fail(f"unknown case: {case_id}")
+    print_json([p.model_dump(mode="json") for p in PromiseStore(d.sessions).for_case(case_id)])
+
+
+@promises_app.command("evaluate")
+def evaluate_promises(
+    case_id: Annotated[str, typer.Argument(help="Case id")],
+    today: Annotated[str | None, typer.Option(help="Evaluate as of this date (YYYY-MM-DD); today by default")] = None,
+) -> None:
+    """Mark pending promises kept or broken against the repayments; print the ones that changed."""
+    d = deps()
+    if not d.cases.exists(case_id):
+        fail(f"unknown case: {case_id}")
+    try:
+        day = dt.date.fromisoformat(today) if today else dt.date.today()
+    except ValueError:
+        fail(f"not a date: {today}")
+    changed = PromiseStore(d.sessions).evaluate(case_id, day, actor="cli")
+    print_json([p.model_dump(mode="json") for p in changed])
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``negotiate`` and the ``approvals`` group."""
+    """Add ``negotiate`` and the ``approvals`` and ``promises`` groups."""
     app.command("negotiate")(negotiate)
     app.add_typer(approvals_app, name="approvals")
+    app.add_typer(promises_app, name="promises")

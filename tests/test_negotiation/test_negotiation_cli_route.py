@@ -75,6 +75,28 @@ def test_cli_approvals_are_for_supervisors(env_for_cli: Path) -> None:
     assert runner.invoke(cli, ["approvals", "list", "--status", "weird"]).exit_code == 2
 
 
+def test_cli_promises_list_and_evaluate(env_for_cli: Path) -> None:
+    runner = CliRunner()
+    made = json.loads(runner.invoke(cli, ["negotiate", "C000006", "-m", "明天还三千", "--json"]).output)
+    assert made["promise"]["recorded"] is True
+    listed = json.loads(runner.invoke(cli, ["promises", "list", "C000006"]).output)
+    assert [p["status"] for p in listed] == ["pending"]
+    later = runner.invoke(cli, ["promises", "evaluate", "C000006", "--today", "2099-01-01"])
+    assert later.exit_code == 0 and [p["status"] for p in json.loads(later.output)] == ["broken"]
+    assert runner.invoke(cli, ["promises", "evaluate", "C000006", "--today", "soon"]).exit_code == 2
+    assert runner.invoke(cli, ["promises", "list", "C999999"]).exit_code == 2
+
+
+def test_negotiation_eval_suite_passes(tmp_path: Path) -> None:
+    from evals.runner import run_suite
+
+    report = run_suite("negotiation", report_dir=tmp_path / "report")
+    scores = {m.key: m.score for m in report.metrics}
+    assert report.passed, [m for m in report.metrics if not m.passed]
+    assert scores["offers_outside_matrix"] == 0 and scores["ungrounded_numbers"] == 0
+    assert report.target_summary["conversations"] >= 100 and report.target_summary["adversarial_conversations"] >= 10
+
+
 def test_http_invoke_threads_and_errors(client: TestClient) -> None:
     url = "/v1/agents/negotiation:invoke"
     assert client.post(url, json={"case_id": "C000006", "message": "hi"}).status_code == 401
