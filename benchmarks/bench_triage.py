@@ -32,6 +32,11 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _peak_child_rss_mib() -> float:
+    """Largest peak RSS of any finished worker process."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=None, help="SQLite file; generated if missing (default: temp)")
@@ -41,6 +46,7 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="skip the write-back (measure reading and deciding)")
     parser.add_argument("--target-s", type=float, default=60.0, help="time budget for 1M cases, scaled by size")
     parser.add_argument("--scorecard", action="store_true", help="use the v1 scorecard instead of the model")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes computing chunks (0: inline)")
     args = parser.parse_args()
     if args.cases < 1 or args.chunk_size < 1:
         print("error: --cases and --chunk-size must be positive", file=sys.stderr)
@@ -72,7 +78,9 @@ def main() -> int:
             print(f"  {done:>10,} / {n:,} cases  peak rss {_peak_rss_mib():,.0f} MiB", flush=True)
             last[0] = now
 
-    summary = triage_portfolio(engine, rules, chunk_size=args.chunk_size, write=not args.no_write, progress=progress)
+    summary = triage_portfolio(
+        engine, rules, chunk_size=args.chunk_size, write=not args.no_write, progress=progress, workers=args.workers
+    )
     engine.dispose()
     rate = summary.cases / summary.seconds
     budget = args.target_s * summary.cases / 1_000_000
@@ -81,7 +89,8 @@ def main() -> int:
     print(f"borderline (review band): {summary.borderline:,} cases, {summary.borderline_share:.1%}")
     print("experiment arms: " + (", ".join(f"{k}={v:,}" for k, v in summary.experiment_cases.items()) or "none"))
     print(f"load average during the run (1/5/15 min): {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"peak RSS {_peak_rss_mib():,.0f} MiB (before triage {rss_before:,.0f} MiB)")
+    print(f"peak RSS {_peak_rss_mib():,.0f} MiB (before triage {rss_before:,.0f} MiB); workers: {summary.workers}")
+    print(f"largest worker peak RSS {_peak_child_rss_mib():,.0f} MiB")
     print("per tier: " + ", ".join(f"{t.value}={c:,}" for t, c in summary.per_tier.items()))
     verdict = "within" if summary.seconds <= budget else "OVER"
     print(f"{verdict} the target of {args.target_s:.0f}s per 1M cases (budget {budget:.1f}s for this size)")

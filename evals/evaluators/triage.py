@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from sklearn.metrics import brier_score_loss, roc_auc_score
@@ -16,7 +17,7 @@ class MissingOutputError(ValueError):
     """The target produced nothing for this evaluator to score."""
 
 
-def _need(values: list[object], what: str) -> None:
+def _need(values: Sequence[object], what: str) -> None:
     if not values:
         raise MissingOutputError(f"the target produced no {what}")
 

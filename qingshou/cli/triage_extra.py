@@ -28,7 +28,7 @@ def train(
         Path | None, typer.Option("--out", help="Folder for propensity-<version>/ (default: packaged)")
     ] = None,
     version: Annotated[str | None, typer.Option("--version", help="Artifact version (default: date and seed)")] = None,
-    max_iter: Annotated[int, typer.Option("--max-iter", min=10, max=2000, help="Boosting iterations")] = 300,
+    max_iter: Annotated[int, typer.Option("--max-iter", min=10, max=2000, help="Boosting iterations")] = 100,
     as_json: Annotated[bool, typer.Option("--json", help="Print the model card as JSON")] = False,
 ) -> None:
     """Retrain the propensity model on synthetic portfolios and write a new versioned artifact with its card."""

@@ -207,7 +207,7 @@ def experiment_report(engine: Engine, experiment: Experiment) -> ExperimentRepor
         }
         if not latest:
             raise ExperimentError(f"no logged assignments for {experiment.name!r}; run 'qingshou triage --all' first")
-        truth = dict(conn.execute(text("SELECT case_id, repaid_90d FROM case_truth")).fetchall())
+        truth: dict[str, bool] = dict(conn.execute(text("SELECT case_id, repaid_90d FROM case_truth")).fetchall())
         if truth:
             outcome = "repaid_90d (case_truth, synthetic world)"
             success = {c: bool(truth.get(c, False)) for c in latest}

@@ -42,7 +42,7 @@ def _min_by_case(n: int, pos: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def positions(cases: pd.Series, keys: pd.Series) -> np.ndarray:
     """Row position in ``cases`` of each event's case id (hashing the strings once per frame)."""
-    pos = pd.Index(cases.to_numpy(dtype=object)).get_indexer(keys.to_numpy(dtype=object))
+    pos: np.ndarray = pd.Index(cases.to_numpy(dtype=object)).get_indexer(keys.to_numpy(dtype=object))
     if (pos < 0).any():
         raise ValueError("an event refers to a case outside the chunk")
     return pos
@@ -51,7 +51,8 @@ def positions(cases: pd.Series, keys: pd.Series) -> np.ndarray:
 def _ratio(num: pd.Series | np.ndarray, den: pd.Series | np.ndarray) -> np.ndarray:
     """``num / den`` with 0 where the denominator is 0."""
     num, den = np.asarray(num, dtype="float64"), np.asarray(den, dtype="float64")
-    return np.divide(num, den, out=np.zeros_like(num), where=den != 0)
+    out: np.ndarray = np.divide(num, den, out=np.zeros_like(num), where=den != 0)
+    return out
 
 
 def _case_static(c: pd.DataFrame) -> pd.DataFrame:

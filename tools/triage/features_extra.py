@@ -44,7 +44,8 @@ def _bincount(n: int, pos: np.ndarray, weights: np.ndarray | None = None) -> np.
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
-    return np.divide(num, den, out=np.zeros_like(num), where=den != 0)
+    out: np.ndarray = np.divide(num, den, out=np.zeros_like(num), where=den != 0)
+    return out
 
 
 def debtor_features(c: pd.DataFrame, f: pd.DataFrame) -> dict[str, np.ndarray]:

@@ -79,7 +79,9 @@ def _sql_seconds(dialect: str, col: str) -> str:
 
 
 def _queries(dialect: str) -> dict[str, str]:
-    d = lambda col: _sql_day(dialect, col)  # noqa: E731
+    def d(col: str) -> str:
+        return _sql_day(dialect, col)
+
     chunk = "c.id >= :lo AND c.id <= :hi"
     return {
         "cases": f"""

@@ -140,7 +140,7 @@ class PropensityConfig(_Strict):
     """Which propensity the rules use: the trained model (default) or the expert scorecard."""
 
     source: Literal["model", "scorecard"] = "model"
-    model_version: str = Field(default="2025.11-gbm-1", description="Artifact folder propensity-<version>")
+    model_version: str = Field(default="2025.11-gbm-2", description="Artifact folder propensity-<version>")
 
 
 class ScoreBand(_Strict):
@@ -196,7 +196,7 @@ class Rules(_Strict):
         unknown = sorted(set(used) - set(CHANNELS))
         if unknown:
             raise ValueError(f"unknown channels: {', '.join(unknown)}; known: {', '.join(CHANNELS)}")
-        codes = [r.code for r in (*self.overrides, *self.channel_limits, *self.tiers, self.default_tier)]
+        codes = [r.code for r in self._coded()]
         dupes = sorted({c for c in codes if codes.count(c) > 1})
         if dupes:
             raise ValueError(f"duplicate rule codes: {', '.join(dupes)}")
@@ -204,9 +204,13 @@ class Rules(_Strict):
             raise ValueError("default_tier must have an empty 'when'")
         return self
 
+    def _coded(self) -> list[Override | ChannelLimit | TierRule]:
+        """Every rule that has a code and a reason, in evaluation order."""
+        return [*self.overrides, *self.channel_limits, *self.tiers, self.default_tier]
+
     def reason_for(self, code: str) -> Bilingual:
         """The bilingual reason of the rule with ``code``."""
-        for rule in (*self.overrides, *self.channel_limits, *self.tiers, self.default_tier):
+        for rule in self._coded():
             if rule.code == code:
                 return rule.reason
         raise KeyError(code)

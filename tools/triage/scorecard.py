@@ -20,12 +20,14 @@ def feature_points(feature: ScoreFeature, values: pd.Series) -> np.ndarray:
     """
     if feature.categories is not None:
         mapped = values.astype(str).map(feature.categories)
-        return mapped.fillna(feature.default_points).to_numpy(dtype="float64")
+        mapped_points: np.ndarray = mapped.fillna(feature.default_points).to_numpy(dtype="float64")
+        return mapped_points
     assert feature.bands is not None
     uppers = np.array([b.upper for b in feature.bands[:-1]], dtype="float64")
     points = np.array([b.points for b in feature.bands], dtype="float64")
     index = np.searchsorted(uppers, values.to_numpy(dtype="float64"), side="right")
-    return points[index]
+    banded: np.ndarray = points[index]
+    return banded
 
 
 def score_points(card: Scorecard, features: pd.DataFrame) -> pd.DataFrame:
@@ -52,4 +54,5 @@ def score_points(card: Scorecard, features: pd.DataFrame) -> pd.DataFrame:
 def propensity_from_points(card: Scorecard, points: pd.DataFrame) -> np.ndarray:
     """Logistic link: ``sigmoid(intercept + log_odds_per_point * total points)``."""
     logit = card.intercept + card.log_odds_per_point * points.to_numpy().sum(axis=1)
-    return 1.0 / (1.0 + np.exp(-logit))
+    probability: np.ndarray = 1.0 / (1.0 + np.exp(-logit))
+    return probability

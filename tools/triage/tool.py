@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Callable
 from decimal import Decimal
 
-import numpy as np
-import pandas as pd
-from pydantic import BaseModel, Field
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine
 
 from core import domain
-from core.db import schema as s
 from core.gateway import ModelGateway
 from core.repository import CaseRepository
 from tools.triage.decide import pick_channel
@@ -22,30 +17,11 @@ from tools.triage.features import numeric_columns
 from tools.triage.frames import frames_from_case
 from tools.triage.model.artifact import PropensityModel
 from tools.triage.models import ContactWindow, ExperimentAssignment, ReviewStatus, Tier, TriageResult
-from tools.triage.pipeline import iter_portfolio, resolve_model, run_batch
+from tools.triage.pipeline import resolve_model, run_batch
+from tools.triage.portfolio import ACTOR, PortfolioTriageSummary, run_portfolio
 from tools.triage.reasons import case_reasons, contributions
 from tools.triage.review import review, run_sync
 from tools.triage.rules import Rules, load_rules
-
-ACTOR = "triage-v2"
-
-
-class PortfolioTriageSummary(BaseModel):
-    """What a portfolio triage run did."""
-
-    cases: int = Field(ge=0, description="Cases triaged")
-    per_tier: dict[Tier, int] = Field(description="Cases per tier")
-    rules_version: str
-    written: bool = Field(description="Whether tier, queue and strategy were written to the cases table")
-    seconds: float = Field(ge=0)
-    propensity_source: str = Field(default="scorecard", description="'model:<version>' or 'scorecard'")
-    borderline: int = Field(default=0, ge=0, description="Cases in a review band (a model would be asked)")
-    borderline_share: float = Field(default=0.0, ge=0, le=1)
-    review_note: str = Field(
-        default="bulk triage never calls a model: borderline cases keep the rules' tier until triaged one by one",
-        description="What happened to the borderline cases",
-    )
-    experiment_cases: dict[str, int] = Field(default_factory=dict, description="Cases assigned per experiment arm")
 
 
 def _apply_review(result: TriageResult, rules: Rules, features: dict[str, float]) -> TriageResult:
@@ -193,9 +169,6 @@ def triage_case(
     return result
 
 
-_UPDATE = text("UPDATE cases SET tier = :tier, queue = :queue, strategy = :strategy, updated_at = :at WHERE id = :id")
-
-
 def triage_portfolio(
     engine: Engine,
     rules: Rules | None = None,
@@ -205,6 +178,7 @@ def triage_portfolio(
     progress: Callable[[int], None] | None = None,
     model: PropensityModel | None = None,
     experiments: list[Experiment] | None = None,
+    workers: int = 2,
 ) -> PortfolioTriageSummary:
     """Triage every case, chunk by chunk, writing tier, queue and strategy back in bulk.
 
@@ -216,6 +190,7 @@ def triage_portfolio(
         progress: Called with the number of cases finished after each chunk.
         model: The propensity model; the rules' packaged artifact when omitted.
         experiments: Experiments to assign to; the packaged active ones when omitted.
+        workers: Forked processes computing chunks while this one writes (0: all inline).
 
     Returns:
         Counts per tier, borderline share, experiment arms and timing.
@@ -227,50 +202,6 @@ def triage_portfolio(
     model = resolve_model(rules, model)
     if experiments is None:
         experiments = load_experiments().active
-    started = dt.datetime.now(dt.UTC)
-    counts = dict.fromkeys(Tier, 0)
-    arms: dict[str, int] = {}
-    total = borderline = 0
-    for _raw, batch in iter_portfolio(engine, rules, chunk_size, model=model):
-        d = batch.decisions
-        assigned = apply_experiments(d, experiments)
-        for (name, arm), n in assigned.groupby(["experiment", "arm"]).size().items():
-            arms[f"{name}/{arm}"] = arms.get(f"{name}/{arm}", 0) + int(n)
-        for tier, n in d["tier"].value_counts().items():
-            counts[Tier(str(tier))] += int(n)
-        borderline += int(np.count_nonzero(batch.borderline.to_numpy()))
-        if write:
-            _write_chunk(engine, d, assigned)
-        total += len(d)
-        if progress is not None:
-            progress(total)
-    seconds = (dt.datetime.now(dt.UTC) - started).total_seconds()
-    return PortfolioTriageSummary(
-        cases=total,
-        per_tier=counts,
-        rules_version=rules.version,
-        written=write,
-        seconds=seconds,
-        propensity_source=f"model:{model.card.version}" if model else "scorecard",
-        borderline=borderline,
-        borderline_share=borderline / total if total else 0.0,
-        experiment_cases=arms,
+    return run_portfolio(
+        engine, rules, model, experiments, chunk_size=chunk_size, write=write, workers=workers, progress=progress
     )
-
-
-def _write_chunk(engine: Engine, d: pd.DataFrame, assigned: pd.DataFrame) -> None:
-    at = dt.datetime.now(dt.UTC)
-    params = [
-        {"id": i, "tier": t, "queue": q, "strategy": st, "at": at}
-        for i, t, q, st in zip(d.index, d["tier"], d["queue"], d["strategy"], strict=True)
-    ]
-    cols = (assigned.index, assigned["experiment"], assigned["arm"], assigned["strategy"])
-    audit = [
-        {"case_id": c, "at": at, "actor": ACTOR, "action": ASSIGN_ACTION,
-         "detail": {"experiment": e, "arm": a, "strategy": st}}
-        for c, e, a, st in zip(*cols, strict=True)
-    ]  # fmt: skip
-    with engine.begin() as conn:
-        conn.execute(_UPDATE, params)
-        if audit:
-            conn.execute(insert(s.CaseAudit.__table__), audit)
