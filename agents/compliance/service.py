@@ -57,5 +57,5 @@ def seed_synthetic(
     The portfolio has no real transcripts; this gives the report something to show.
     """
     conversations = generate(n, seed=seed, start=start, days=days)
-    items = [(c.transcript, review(c.transcript, guard=deps.guard)) for c in conversations]
+    items = [(c.transcript, review(c.transcript, guard=deps.guard), c.at) for c in conversations]
     return ReviewStore(deps.sessions, deps.guard).save_many(items, source="synthetic")

@@ -32,8 +32,10 @@ class ReviewStore:
         self.sessions = sessions
         self.guard = guard
 
-    def _row(self, transcript: Transcript, result: ReviewResult, source: str, now: dt.datetime) -> ComplianceReview:
-        first = next((t.at for t in transcript.turns if t.at is not None), None)
+    def _row(
+        self, transcript: Transcript, result: ReviewResult, source: str, now: dt.datetime, at: dt.datetime | None = None
+    ) -> ComplianceReview:
+        first = at or next((t.at for t in transcript.turns if t.at is not None), None)
         return ComplianceReview(
             id=f"rv-{uuid.uuid4().hex}",
             case_id=transcript.case_id,
@@ -56,10 +58,10 @@ class ReviewStore:
             session.add(row)
         return row.id
 
-    def save_many(self, items: list[tuple[Transcript, ReviewResult]], *, source: str) -> int:
-        """Store many reviews in one transaction; returns how many."""
+    def save_many(self, items: list[tuple[Transcript, ReviewResult, dt.datetime | None]], *, source: str) -> int:
+        """Store many reviews in one transaction (each with its conversation time, if known); returns how many."""
         now = dt.datetime.now(dt.UTC)
-        rows = [self._row(transcript, result, source, now) for transcript, result in items]
+        rows = [self._row(transcript, result, source, now, at) for transcript, result, at in items]
         with self.sessions.begin() as session:
             session.add_all(rows)
         return len(rows)

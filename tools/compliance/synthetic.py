@@ -53,6 +53,7 @@ class LabeledConversation(BaseModel):
     transcript: Transcript
     labels: list[Label]
     fragments: list[str] = Field(description="Fragment ids used, in order")
+    at: dt.datetime = Field(description="When the conversation took place (also when its turns carry no timestamps)")
 
 
 def load_fragments(path: Path = FRAGMENTS_FILE) -> list[Fragment]:
@@ -165,15 +166,15 @@ def _one(c: _Composer, index: int, start: dt.date, days: int) -> LabeledConversa
             Label(category=cat, turn=i, layer=f.layer or "rule") for i, (f, _) in enumerate(seq) for cat in f.cats
         ]
     day = start + dt.timedelta(days=c.rng.randrange(days))
+    times = _turn_times(c, day, len(turns))
     if c.rng.random() < 0.7:
-        times = _turn_times(c, day, len(turns))
         turns = [t.model_copy(update={"at": at}) for t, at in zip(turns, times, strict=True)]
         quiet = [i for i, t in enumerate(turns) if t.speaker.is_collector and in_window(times[i], "22:00", "08:00")]
         if quiet:
             labels.append(Label(category=Category.QUIET_HOURS, turn=quiet[0], layer="rule"))
     transcript = Transcript(channel=channel, team=c.rng.choice(TEAMS), turns=turns)  # type: ignore[arg-type]
     return LabeledConversation(
-        id=f"cv{index:04d}", scenario=scenario, transcript=transcript, labels=labels, fragments=used
+        id=f"cv{index:04d}", scenario=scenario, transcript=transcript, labels=labels, fragments=used, at=times[0]
     )
 
 
