@@ -73,7 +73,7 @@ class RetrievalService:
         on_file: Callable[[FileOutcome], None] | None = None,
     ) -> IngestReport:
         """Ingest or delete files; see :func:`retrieval.ingest.ingest_paths`."""
-        return ingest_paths(
+        report = ingest_paths(
             self.kb,
             paths,
             collection,
@@ -83,6 +83,9 @@ class RetrievalService:
             max_bytes=self.max_bytes,
             on_file=on_file,
         )
+        if report.chunks_written:
+            self.kb.store.optimize()
+        return report
 
     def close(self) -> None:
         """Release the store."""

@@ -96,6 +96,10 @@ class VectorStore(Protocol):
         """Nearest points for one named vector, or RRF fusion of several prefetches (each filtered)."""
         ...
 
+    def optimize(self) -> None:
+        """Build indexes (HNSW, merged segments) after bulk writes; servers do this on their own."""
+        ...
+
     def close(self) -> None:
         """Release the store."""
         ...

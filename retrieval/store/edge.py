@@ -188,6 +188,12 @@ class EdgeStore:
         points = self._shard(collection).query(request)
         return [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]
 
+    def optimize(self) -> None:
+        """Run the segment optimizers in-process (builds HNSW once a segment is large enough)."""
+        with self._lock:
+            for shard in self._shards.values():
+                shard.optimize()
+
     def close(self) -> None:
         """Flush and close every open shard."""
         with self._lock:

@@ -162,6 +162,9 @@ class ServerStore:
             )
         return [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in result.points]
 
+    def optimize(self) -> None:
+        """Nothing to do: a server runs its optimizers itself (and local mode has none)."""
+
     def close(self) -> None:
         """Close the client."""
         self._client.close()
