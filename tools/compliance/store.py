@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -58,7 +59,7 @@ class ReviewStore:
             session.add(row)
         return row.id
 
-    def save_many(self, items: list[tuple[Transcript, ReviewResult, dt.datetime | None]], *, source: str) -> int:
+    def save_many(self, items: Sequence[tuple[Transcript, ReviewResult, dt.datetime | None]], *, source: str) -> int:
         """Store many reviews in one transaction (each with its conversation time, if known); returns how many."""
         now = dt.datetime.now(dt.UTC)
         rows = [self._row(transcript, result, source, now, at) for transcript, result, at in items]

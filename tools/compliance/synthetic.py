@@ -172,7 +172,7 @@ def _one(c: _Composer, index: int, start: dt.date, days: int) -> LabeledConversa
         quiet = [i for i, t in enumerate(turns) if t.speaker.is_collector and in_window(times[i], "22:00", "08:00")]
         if quiet:
             labels.append(Label(category=Category.QUIET_HOURS, turn=quiet[0], layer="rule"))
-    transcript = Transcript(channel=channel, team=c.rng.choice(TEAMS), turns=turns)  # type: ignore[arg-type]
+    transcript = Transcript(channel=channel, team=c.rng.choice(TEAMS), turns=turns)
     return LabeledConversation(
         id=f"cv{index:04d}", scenario=scenario, transcript=transcript, labels=labels, fragments=used, at=times[0]
     )
