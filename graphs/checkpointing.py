@@ -4,42 +4,15 @@ from __future__ import annotations
 
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
-from agents.case_workflow.brief_types import ActionBrief
-from agents.case_workflow.cards import CaseCard
-from agents.case_workflow.planner import NextAction
-from agents.case_workflow.state import State
-from agents.negotiation import state as negotiation_state
-from agents.negotiation import types as negotiation_types
-from tools.negotiation import models as offer_models
-from tools.triage.models import ContactWindow, Reason, Tier, TriageResult
+from agents.case_workflow.state import InputState as CaseInput
+from agents.case_workflow.state import State as CaseState
+from agents.negotiation.state import InputState as NegotiationInput
+from agents.negotiation.state import State as NegotiationState
+from graphs.serde_types import reachable_types
 
-# Only these types are revived from a checkpoint; anything else stays a plain value.
-CHECKPOINT_TYPES: tuple[type, ...] = (
-    State,
-    ActionBrief,
-    CaseCard,
-    NextAction,
-    TriageResult,
-    ContactWindow,
-    Reason,
-    Tier,
-    # negotiation
-    negotiation_state.State,
-    negotiation_state.InputState,
-    negotiation_types.CaseFacts,
-    negotiation_types.DebtorReading,
-    negotiation_types.Draft,
-    negotiation_types.Finding,
-    negotiation_types.HandoffInfo,
-    negotiation_types.PromiseOutcome,
-    negotiation_types.Turn,
-    offer_models.Offer,
-    offer_models.OfferCheck,
-    offer_models.OfferTerms,
-    offer_models.Breach,
-    offer_models.Schedule,
-    offer_models.Instalment,
-)
+# Only these types are revived from a checkpoint; anything else stays a plain value. Derived from the graphs'
+# state classes, so a field added to any model they hold is covered without editing this list.
+CHECKPOINT_TYPES: tuple[type, ...] = reachable_types(CaseState, CaseInput, NegotiationState, NegotiationInput)
 
 
 def serializer() -> JsonPlusSerializer:

@@ -16,9 +16,10 @@ from core.db.threads import ThreadStore
 from core.deps import Deps, build_deps
 from core.repository import CaseNotFoundError
 from core.settings import Settings, get_settings
+from graphs import negotiation as negotiation_graph
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import serializer
-from server.routes import agents, cases, chat, health, redact, threads, ui, valuation
+from server.routes import agents, cases, chat, health, negotiation, redact, threads, ui, valuation
 
 log = logging.getLogger("qingshou.server")
 
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
             saver = AsyncSqliteSaver(conn, serde=serializer())
             await saver.setup()
             app.state.workflow = compile_graph(saver)
+            app.state.negotiation = negotiation_graph.compile_graph(saver)
             yield
         # The gateway's HTTP client belongs to this event loop: always close it; the engine only if we built it.
         if "gateway" in app_deps.__dict__:
@@ -49,7 +51,7 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
         description="Agent endpoints and case data for non-performing personal loan recovery.",
         lifespan=lifespan,
     )
-    for module in (health, cases, agents, valuation, threads, chat, redact, ui):
+    for module in (health, cases, agents, valuation, negotiation, threads, chat, redact, ui):
         app.include_router(module.router)
 
     @app.exception_handler(CaseNotFoundError)

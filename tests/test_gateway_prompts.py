@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import string
 
 import pytest
 
-import prompts.case_facts as case_facts
-import prompts.gateway as gateway_prompts
+import prompts
 from core.gateway.prompting import PromptParts, assemble, prefix_reuse, serialise
 from core.gateway.types import ToolSpec
 
 TEMPLATES = [
     (module.__name__, name, value)
-    for module in (case_facts, gateway_prompts)
+    for module in (importlib.import_module(f"prompts.{m.name}") for m in pkgutil.iter_modules(prompts.__path__))
     for name, value in vars(module).items()
     if name.isupper() and isinstance(value, str)
 ]
+
+
+def test_every_prompt_module_is_covered() -> None:
+    covered = {module for module, _, _ in TEMPLATES}
+    expected = {f"prompts.{m.name}" for m in pkgutil.iter_modules(prompts.__path__)}
+    assert covered == expected and "prompts.case_workflow" in covered
 
 
 @pytest.mark.parametrize(("module", "name", "template"), TEMPLATES)

@@ -14,3 +14,8 @@ def test_ungrounded_flags_only_invented_numbers() -> None:
     assert ungrounded("可减免 5000 元", allowed) == ["5000"]
     assert ungrounded("分 2 期", allowed) == []
     assert ungrounded("12,345.61", allowed) == ["12345.61"]
+
+
+def test_numbers_right_against_chinese_text_are_seen() -> None:
+    assert numbers_in("逾期45天，欠款3000元，19:30联系") == ["19:30", "45", "3000"]
+    assert ungrounded("逾期45天", allowed_numbers([46])) == ["45"]

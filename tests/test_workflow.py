@@ -122,3 +122,13 @@ def test_cli_workflow_run_and_state(env_for_cli: Path) -> None:
     missing = runner.invoke(app, ["workflow", "run", "C999999"])
     assert missing.exit_code == 2 and "unknown case" in missing.output
     assert runner.invoke(app, ["workflow", "state", "t-missing"]).exit_code == 2
+
+
+async def test_checkpoint_revival_uses_the_allowlist(
+    deps: Deps, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("WARNING", logger="langgraph")
+    await run_case(deps, tmp_path / "ckpt.db", "C000016")
+    state = await run_case(deps, tmp_path / "ckpt.db", "C000016")  # second run revives the first's checkpoint
+    assert state.triage is not None
+    assert not [r for r in caplog.records if "msgpack" in r.getMessage().lower() or "unregistered" in r.getMessage()]

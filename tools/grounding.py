@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 # Numbers as people write them: 1,234.56 / 12.5% / 2026-11-04 / 19:00 / ￥3000 / 3 个月.
-_NUMBER = re.compile(r"(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![\w.])-?\d+(?:\.\d+)?")
+# Boundaries are ASCII letters/digits only: Chinese text sits right against numbers ("逾期45天").
+_NUMBER = re.compile(r"(?<![A-Za-z0-9_.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?")
 _DATE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
-_TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
+_TIME = re.compile(r"(?<![0-9])\d{1,2}:\d{2}(?![0-9])")
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")  # pseudonyms such as <PERSON_1> are not numbers
 
 
