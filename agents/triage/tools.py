@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 from pydantic_ai import RunContext, Tool
 
+from agents.triage.node import review_gateway
 from core.deps import Deps
 from tools.triage.model.artifact import load_model
 from tools.triage.model.card import Metrics
@@ -31,14 +32,16 @@ class RulesView(BaseModel):
 
 
 def triage(ctx: RunContext[Deps], case_id: str) -> TriageResult:
-    """Triage one case: tier, queue, strategy, channel, contact window and bilingual reasons; records the assignment.
+    """Triage one case: tier, queue, strategy, channel, window, propensity with its reasons; records the assignment.
+
+    A case whose propensity lies in a review band gets a model's second opinion (at most one tier).
 
     Args:
         ctx: The run context carrying the process dependencies.
         case_id: The case id, e.g. C000123.
     """
     request = TriageRequest(case_id=case_id)
-    return triage_case(ctx.deps.cases, request.case_id)
+    return triage_case(ctx.deps.cases, request.case_id, gateway=review_gateway(ctx.deps))
 
 
 def describe_rules(ctx: RunContext[Deps]) -> RulesView:

@@ -12,8 +12,8 @@ from rich.table import Table
 from sqlalchemy import func, select
 from typer.core import TyperGroup
 
+from agents.triage.node import review_gateway
 from core.db import schema as s
-from core.gateway import GatewayConfig, ModelGateway
 from core.repository import CaseNotFoundError
 from qingshou.cli.common import deps, fail, print_json
 from qingshou.cli.triage_extra import experiment_report, train
@@ -114,19 +114,6 @@ def _triage_all(rules: Rules, chunk_size: int, as_json: bool) -> None:
     )
 
 
-def _gateway(d_settings: object) -> ModelGateway | None:
-    """A gateway when a model server is configured, else ``None`` (borderline reviews are then skipped)."""
-    from core.settings import Settings
-
-    assert isinstance(d_settings, Settings)
-    config = GatewayConfig.from_settings(d_settings)
-    if not config.available:
-        return None
-    from core.privacy import get_guard  # Presidio loads only when a model will be called
-
-    return ModelGateway(config, guard=get_guard())
-
-
 @triage_app.command(name="case")
 def triage(
     case_id: Annotated[str | None, typer.Argument(help="Case id, e.g. C000123")] = None,
@@ -146,7 +133,7 @@ def triage(
     assert case_id is not None
     d = deps()
     try:
-        result = triage_case(d.cases, case_id, rules, gateway=_gateway(d.settings))
+        result = triage_case(d.cases, case_id, rules, gateway=review_gateway(d))
     except CaseNotFoundError:
         fail(f"no case with id {case_id!r}")
     except ModelArtifactError as exc:
