@@ -8,6 +8,7 @@ from langgraph.runtime import Runtime
 
 from agents.case_workflow.cards import case_card
 from agents.case_workflow.context import Context
+from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import plan_next_action as plan
 from agents.case_workflow.state import State
 from agents.valuation.node import value_case_node
@@ -35,6 +36,8 @@ def plan_next_action(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     assert state.triage is not None and state.card is not None
     case = runtime.context.deps.cases.get_case(state.case_id)
     action = plan(state.triage, now=runtime.context.clock(), utc_offset_min=case.debtor.utc_offset_min)
+    window = state.triage.contact_window
+    action = gate_action(action, case, max(window.start_hour, 8) if window else 8)
     runtime.context.deps.cases.append_audit(
         state.case_id,
         actor=runtime.context.actor,

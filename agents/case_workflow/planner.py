@@ -10,6 +10,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field
 
+from tools.compliance.gate import GateDecision
 from tools.triage.models import TriageResult
 
 PLAYBOOK = Path(__file__).with_name("actions.yaml")
@@ -48,6 +49,10 @@ class NextAction(BaseModel):
     summary_zh: str
     summary_en: str
     playbook_version: str
+    gate: GateDecision | None = Field(
+        default=None, description="The compliance gate's decision on this contact (None for internal actions)"
+    )
+    blocked: bool = Field(default=False, description="True when the gate refused and no allowed slot was found")
 
 
 @lru_cache(maxsize=1)

@@ -27,13 +27,18 @@ def analysis_reply(card: CaseCard, triage: TriageResult, action: NextAction | No
         f"分入「{TIER_ZH.get(triage.tier.value, triage.tier.value)}」，队列 {triage.queue}，渠道 {triage.channel}，"
         f"联系时段 {window_text}，90 天还款倾向 {triage.propensity:.0%}。理由：{reasons_zh}。",
     ]
-    if action:
+    gate = action.gate if action else None
+    if action and action.blocked and gate is not None:
+        lines.append(f"合规闸门拒绝联系：{gate.reason_zh}（{gate.rule_id}），已转人工审批。")
+    elif action:
         lines.append(f"下一步：{action.summary_zh}（不早于 {action.not_before:%Y-%m-%d %H:%M}）。")
     lines.append(
         f"Case {card.case_id} ({card.bucket}, {card.days_past_due} days past due, {card.outstanding_total} yuan "
         f"outstanding): tier {triage.tier.value}, queue {triage.queue}, channel {triage.channel}, window "
         f"{window_text}, 90-day repayment propensity {triage.propensity:.0%}. Reasons: {reasons_en}."
     )
-    if action:
+    if action and action.blocked and gate is not None:
+        lines.append(f"Compliance gate refused the contact: {gate.reason_en} ({gate.rule_id}); sent for approval.")
+    elif action:
         lines.append(f"Next: {action.summary_en} (not before {action.not_before:%Y-%m-%d %H:%M}).")
     return "\n".join(lines)
