@@ -32,6 +32,12 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _cpu_seconds() -> float:
+    """User plus system CPU time of this process and its finished workers."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def _peak_child_rss_mib() -> float:
     """Largest peak RSS of any finished worker process."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -70,6 +76,7 @@ def main() -> int:
     if args.scorecard:
         rules = rules.model_copy(update={"propensity": rules.propensity.model_copy(update={"source": "scorecard"})})
     rss_before = _peak_rss_mib()
+    cpu_before = _cpu_seconds()
     last = [time.perf_counter()]
 
     def progress(done: int) -> None:
@@ -85,6 +92,8 @@ def main() -> int:
     rate = summary.cases / summary.seconds
     budget = args.target_s * summary.cases / 1_000_000
     print(f"triaged {summary.cases:,} cases in {summary.seconds:.1f}s: {rate:,.0f} cases/s")
+    cpu = _cpu_seconds() - cpu_before
+    print(f"CPU time {cpu:.1f}s (parent and workers): at least {cpu / 2:.1f}s of wall time on two idle cores")
     print(f"write-back: {summary.written}; propensity: {summary.propensity_source}")
     print(f"borderline (review band): {summary.borderline:,} cases, {summary.borderline_share:.1%}")
     print("experiment arms: " + (", ".join(f"{k}={v:,}" for k, v in summary.experiment_cases.items()) or "none"))
