@@ -19,7 +19,19 @@ from core.settings import Settings, get_settings
 from graphs import negotiation as negotiation_graph
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import serializer
-from server.routes import agents, cases, chat, compliance, health, negotiation, redact, threads, ui, valuation
+from server.routes import (
+    agents,
+    cases,
+    chat,
+    compliance,
+    extraction,
+    health,
+    negotiation,
+    redact,
+    threads,
+    ui,
+    valuation,
+)
 
 log = logging.getLogger("qingshou.server")
 
@@ -51,7 +63,8 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
         description="Agent endpoints and case data for non-performing personal loan recovery.",
         lifespan=lifespan,
     )
-    for module in (health, cases, agents, valuation, negotiation, compliance, threads, chat, redact, ui):
+    routers = (health, cases, agents, valuation, negotiation, compliance, extraction, threads, chat, redact, ui)
+    for module in routers:
         app.include_router(module.router)
 
     @app.exception_handler(CaseNotFoundError)

@@ -26,7 +26,7 @@ async def invoke_valuation(body: ValuationRequest, deps: DepsDep, _role: Valuati
     try:
         valuation = await run_in_threadpool(compute, deps, body)
     except PackageError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail=str(exc)) from None
     except (RecoveryModelError, PolicyError) as exc:
         raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, detail=str(exc)) from None
     return await explain(deps, valuation)
