@@ -40,7 +40,8 @@ typecheck: $(VENV)/.installed ## mypy (strict on the library code)
 	$(VENV)/bin/mypy
 
 evals: $(VENV)/.installed ## Run every eval suite, reports under reports/
-	$(QS) eval run triage --report reports/triage
+	@for suite in triage valuation retrieval compliance negotiation extraction; do \
+		$(QS) eval run $$suite --report reports/$$suite || exit $$?; done
 
 bench: $(VENV)/.installed ## Throughput and memory benchmarks
 	$(PY) benchmarks/run_all.py

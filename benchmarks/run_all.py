@@ -25,6 +25,8 @@ def main() -> int:
             ["bench_synth.py", "--cases", cases, "--db", str(db)],
             ["bench_triage.py", "--db", str(db)],
             ["bench_montecarlo.py"],
+            ["bench_retrieval.py"],
+            ["bench_extraction.py"],
             ["bench_redaction.py"],
             ["bench_gateway.py"],
             ["bench_prefix_cache.py"],

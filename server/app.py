@@ -28,10 +28,12 @@ from server.routes import (
     health,
     negotiation,
     redact,
+    search,
     threads,
     ui,
     valuation,
 )
+from tools.triage.model.card import ModelArtifactError
 
 log = logging.getLogger("qingshou.server")
 
@@ -51,6 +53,8 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
             app.state.workflow = compile_graph(saver)
             app.state.negotiation = negotiation_graph.compile_graph(saver)
             yield
+        if (retrieval := getattr(app.state, "retrieval", None)) is not None:
+            retrieval.close()
         # The gateway's HTTP client belongs to this event loop: always close it; the engine only if we built it.
         if "gateway" in app_deps.__dict__:
             await app_deps.gateway.aclose()
@@ -63,13 +67,17 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
         description="Agent endpoints and case data for non-performing personal loan recovery.",
         lifespan=lifespan,
     )
-    routers = (health, cases, agents, valuation, negotiation, compliance, extraction, threads, chat, redact, ui)
+    routers = (health, cases, agents, valuation, negotiation, compliance, extraction, search, threads, chat, redact, ui)
     for module in routers:
         app.include_router(module.router)
 
     @app.exception_handler(CaseNotFoundError)
     async def _unknown_case(_: Request, exc: CaseNotFoundError) -> JSONResponse:
         return JSONResponse(status_code=404, content={"detail": f"unknown case: {exc.args[0]}"})
+
+    @app.exception_handler(ModelArtifactError)
+    async def _artifact(_: Request, exc: ModelArtifactError) -> JSONResponse:
+        return JSONResponse(status_code=503, content={"detail": f"propensity model unavailable: {exc}"})
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

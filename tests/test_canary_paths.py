@@ -30,15 +30,22 @@ from tests.test_gateway_canary import (
     MOBILE_SPACED,
     RESIDENT_ID,
 )
+from tools.triage.tool import triage_casefile
 
-CASE = "C000015"
+
+def borderline_case(deps: Deps) -> str:
+    """A case whose propensity falls in a review band, so its triage asks the model for a second opinion."""
+    for row in deps.cases.list_cases(300, 0):
+        if triage_casefile(deps.cases.get_case(row.id)).borderline:
+            return row.id
+    raise AssertionError("no borderline case in the test portfolio")
 
 
-def plant(deps: Deps) -> None:
-    """Overwrite the debtor of CASE with canary identities (encrypted, as the generator would)."""
+def plant(deps: Deps, case_id: str) -> None:
+    """Overwrite the debtor of the case with canary identities (encrypted, as the generator would)."""
     enc = deps.cipher.encrypt
     with deps.sessions.begin() as session:
-        case = session.get_one(s.Case, CASE)
+        case = session.get_one(s.Case, case_id)
         debtor = session.get_one(s.Debtor, case.debtor_id)
         debtor.name_enc = enc(DEBTOR, "debtors.name_enc")
         debtor.resident_id_enc = enc(RESIDENT_ID, "debtors.resident_id_enc")
@@ -49,21 +56,22 @@ def plant(deps: Deps) -> None:
         case.notes = f"{DEBTOR}称下周还款；备用号码{MOBILE_SPACED}，邮箱{EMAIL}。"
 
 
-async def via_workflow(deps: Deps) -> None:
-    await compile_graph().ainvoke({"case_id": CASE}, context=Context(deps=deps))
+async def via_workflow(deps: Deps, case_id: str) -> None:
+    state = await compile_graph().ainvoke({"case_id": case_id}, context=Context(deps=deps))
+    assert state["triage"].borderline and state["triage"].review is not None
 
 
-async def via_chat_endpoint(deps: Deps) -> None:
+async def via_chat_endpoint(deps: Deps, case_id: str) -> None:
     with TestClient(create_app(deps=deps)) as client:
         r = client.post(
-            "/v1/chat?stream=false", json={"message": f"分析案件 {CASE}"}, headers={"X-API-Key": API_KEYS["qa"]}
+            "/v1/chat?stream=false", json={"message": f"分析案件 {case_id}"}, headers={"X-API-Key": API_KEYS["qa"]}
         )
         assert r.status_code == 200
         assert DEBTOR not in r.text and MOBILE not in r.text  # qa may not see PII in the answer either
 
 
-PATHS: dict[str, Callable[[Deps], Awaitable[None]]] = {
-    "case_workflow.brief": via_workflow,
+PATHS: dict[str, Callable[[Deps, str], Awaitable[None]]] = {
+    "case_workflow (triage review + brief)": via_workflow,
     "server./v1/chat": via_chat_endpoint,
 }
 
@@ -74,11 +82,12 @@ async def test_no_canary_leaves_through_stored_case(name: str, var_dir: Path, ca
     reply = json.dumps({"summary_zh": "按规则处理。", "summary_en": "Handle per the rules."}, ensure_ascii=False)
     with FakeSGLang(default=Reply(content=reply)) as server:
         deps = build_deps(make_settings(var_dir, llm_base_url=server.base_url, llm_timeout_s=3))
-        plant(deps)
-        await PATHS[name](deps)
+        case_id = borderline_case(deps)
+        plant(deps, case_id)
+        await PATHS[name](deps, case_id)
         await deps.aclose()
     bodies = "\n".join(b.decode("utf-8") for b in server.chat_bodies())
-    assert bodies, "the path made no model call"
+    assert len(server.chat_bodies()) >= 2, "expected the triage review and the brief to call the model"
     with deps.sessions() as session:
         stored = "\n".join(repr(r.__dict__) for r in session.scalars(select(ModelCall)))
     checkpoints = b"".join(p.read_bytes() for p in var_dir.glob("checkpoints.db*")).decode("utf-8", "replace")

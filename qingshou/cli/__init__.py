@@ -31,6 +31,8 @@ _COMMAND_MODULES = (
     "extract",
     "legal",
     "review",
+    "search",
+    "ingest",
 )
 
 
