@@ -10,6 +10,7 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, text
@@ -111,7 +112,13 @@ def _frame(conn: Connection, sql: str, lo: str, hi: str, columns: tuple[str, ...
     if not rows:
         return pd.DataFrame({name: [] for name in columns})
     # Transposing with zip is several times faster than DataFrame.from_records on SQLAlchemy rows.
-    return pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
+    frame = pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
+    # PostgreSQL returns NUMERIC (SUM of BIGINT, EXTRACT(EPOCH ...)) as Decimal: make those columns numbers.
+    for name in frame.select_dtypes(include="object").columns:
+        first = frame[name].dropna()
+        if len(first) and isinstance(first.iloc[0], Decimal):
+            frame[name] = frame[name].astype("float64")
+    return frame
 
 
 def normalise_flags(values: pd.Series) -> pd.Series:
