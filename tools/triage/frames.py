@@ -114,7 +114,7 @@ def _frame(conn: Connection, sql: str, lo: str, hi: str, columns: tuple[str, ...
     # Transposing with zip is several times faster than DataFrame.from_records on SQLAlchemy rows.
     frame = pd.DataFrame(dict(zip(columns, zip(*rows, strict=True), strict=True)))
     # PostgreSQL returns NUMERIC (SUM of BIGINT, EXTRACT(EPOCH ...)) as Decimal: make those columns numbers.
-    for name in frame.select_dtypes(include="object").columns:
+    for name in [c for c in frame.columns if frame[c].dtype == "object"]:
         first = frame[name].dropna()
         if len(first) and isinstance(first.iloc[0], Decimal):
             frame[name] = frame[name].astype("float64")
