@@ -15,7 +15,15 @@ from pydantic import BaseModel, Field
 
 from agents.negotiation.context import Context
 from agents.negotiation.state import InputState, State
-from agents.negotiation.types import DebtorReading, Draft, DraftChannel, Finding, HandoffInfo, PromiseOutcome
+from agents.negotiation.types import (
+    ApprovalUse,
+    DebtorReading,
+    Draft,
+    DraftChannel,
+    Finding,
+    HandoffInfo,
+    PromiseOutcome,
+)
 from core.deps import Deps
 from core.privacy import KnownPII
 from core.settings import Role
@@ -46,6 +54,7 @@ class TurnResult(BaseModel):
     offers: list[Offer]
     ask_check: OfferCheck | None
     approval_id: int | None
+    approvals: ApprovalUse | None = Field(default=None, description="Supervisor decisions used this turn")
     promise: PromiseOutcome | None
     handoff: HandoffInfo | None
     draft: Draft | None
@@ -83,6 +92,7 @@ def _result(thread_id: str, values: dict[str, Any]) -> TurnResult:
         offers=state.offers,
         ask_check=state.ask_check,
         approval_id=state.approval_id,
+        approvals=state.approvals,
         promise=state.promise,
         handoff=state.handoff,
         draft=state.draft,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from agents.negotiation.types import CaseFacts, DebtorReading, HandoffReason
+from agents.negotiation.types import ApprovalUse, CaseFacts, DebtorReading, HandoffReason
 from tools.negotiation.models import Offer, OfferCheck
 
 # Case flags under which the agent drafts nothing and a person takes the case.
@@ -13,7 +13,7 @@ REASON_TEXT: dict[HandoffReason, str] = {
     "vulnerable": "存在脆弱性信号 / vulnerability signals",
     "dispute": "债务人对欠款有异议 / debtor disputes the debt",
     "asks_for_human": "债务人要求人工 / debtor asked for a person",
-    "offer_above_authority": "债务人要求超出授权的方案，待主管审批 / ask beyond authority, supervisor approval pending",
+    "offer_above_authority": "债务人要求超出授权的方案 / ask beyond authority (see the approval line)",
     "case_flag": "案件带有需人工处理的标记 / case carries a hold flag",
 }
 
@@ -43,6 +43,7 @@ def summary(
     message: str,
     offers: list[Offer],
     approval_id: int | None,
+    approvals: ApprovalUse | None = None,
 ) -> str:
     """A short bilingual summary for the person taking over (masked values only)."""
     lines = [
@@ -53,14 +54,18 @@ def summary(
         f"脆弱性 / vulnerability: {', '.join(reading.vulnerabilities) or 'none'}",
         f"债务人最新消息（已脱敏）/ latest message (masked): {message[:200]}",
     ]
-    for offer in offers:
+    for index, offer in enumerate(offers):
+        approved = index == 0 and approvals is not None and approvals.offered is not None
+        label = f"主管已批准（#{approvals.offered}）" if approved and approvals else "授权内"
         if offer.kind == "instalment":
             lines.append(
-                f"授权内分期方案 / plan in authority: 首付 {offer.down_payment} 元（{offer.due_on} 前），"
+                f"{label}分期方案 / plan: 首付 {offer.down_payment} 元（{offer.due_on} 前），"
                 f"{offer.months} 期，每期 {offer.monthly_payment} 元"
             )
         else:
-            lines.append(f"授权内结清方案 / settlement in authority: {offer.amount_due} 元（{offer.due_on} 前）")
+            lines.append(f"{label}结清方案 / settlement: {offer.amount_due} 元（{offer.due_on} 前）")
     if approval_id is not None:
         lines.append(f"待审批 / pending approval: #{approval_id}")
+    if approvals is not None and approvals.ask_rejected is not None:
+        lines.append(f"同样的要求已被主管驳回 / the same ask was rejected: #{approvals.ask_rejected}")
     return "\n".join(lines)

@@ -9,6 +9,7 @@ from typing import Any
 from langgraph.config import get_config
 from langgraph.runtime import Runtime
 
+from agents.negotiation.ask import settle_ask
 from agents.negotiation.context import Context
 from agents.negotiation.drafter import DraftInputs, write_draft
 from agents.negotiation.handoff import HOLD_FLAGS, handoff_reasons, summary
@@ -17,7 +18,16 @@ from agents.negotiation.reader import injection_spans, merge, read_rules
 from agents.negotiation.request import ask_terms, read_ask
 from agents.negotiation.state import State
 from agents.negotiation.templates import situation
-from agents.negotiation.types import CaseFacts, DebtorReading, Draft, Finding, HandoffInfo, PromiseOutcome, Turn
+from agents.negotiation.types import (
+    ApprovalUse,
+    CaseFacts,
+    DebtorReading,
+    Draft,
+    Finding,
+    HandoffInfo,
+    PromiseOutcome,
+    Turn,
+)
 from core.domain import CaseFile
 from core.gateway import GatewayError
 from core.gateway.prompting import PromptParts, assemble
@@ -25,15 +35,16 @@ from core.privacy import KnownPII
 from core.repository import CaseNotFoundError
 from prompts.negotiation import READER_POLICY, READER_QUESTION, READER_SYSTEM
 from tools.negotiation.approvals import NegotiationStore
+from tools.negotiation.approved import decided
 from tools.negotiation.authority import authority_role, default_matrix
-from tools.negotiation.offers import PlanRequest, check_terms, instalment_offer, settlement_offer
+from tools.negotiation.offers import PlanRequest, instalment_offer, settlement_offer
 from tools.negotiation.promises import PromiseStore, parse_promise, validate_promise
 
 log = logging.getLogger(__name__)
 READER_ROLE = "negotiation_reader"
 _PER_TURN: dict[str, Any] = {
     "reading": None, "offers": [], "ask_check": None, "approval_id": None, "promise": None, "draft": None,
-    "findings": [], "model_used": False, "error": None,
+    "findings": [], "model_used": False, "error": None, "approvals": None,
 }  # fmt: skip
 
 
@@ -111,7 +122,11 @@ async def read_debtor(state: State, runtime: Runtime[Context]) -> dict[str, Any]
 
 
 def negotiate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Offers from the calculator only; the debtor's own ask checked (approval when beyond authority); promises."""
+    """Offers from the calculator only; the debtor's own ask checked (approval when beyond authority); promises.
+
+    Terms a supervisor approved for this case (in any thread) become the first offer, recomputed by the calculator
+    against the supervisor's row; terms a supervisor rejected are not sent for approval again.
+    """
     assert state.reading is not None and state.facts is not None
     ctx = runtime.context
     case = ctx.deps.cases.get_case(state.case_id)
@@ -120,28 +135,30 @@ def negotiate(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     # An injection attempt's "terms" are ignored: they never reach the calculator or the approval queue.
     ask = read_ask(state.message) if not state.reading.injection else None
     terms = ask_terms(case, ask, role) if ask is not None and not ask.is_empty() else None
-    update: dict[str, Any] = {"findings": list(state.findings)}
+    update: dict[str, Any] = {"findings": list(state.findings), "notes": []}
     settled = PromiseStore(ctx.deps.sessions).evaluate(case.id, today, actor=ctx.actor)
-    if settled:
-        update["notes"] = [f"承诺 #{p.id}: {p.status} / promise #{p.id} is {p.status}" for p in settled]
+    update["notes"] += [f"承诺 #{p.id}: {p.status} / promise #{p.id} is {p.status}" for p in settled]
+    store = NegotiationStore(ctx.deps.sessions)
+    prior = decided(case, store.approvals(case_id=case.id), today)
+    use = ApprovalUse(offered=prior.approval_id, problems=list(prior.problems))
     wish = PlanRequest()
-    if ask is not None and terms is not None:
-        check = check_terms(case, terms, role)
-        update["ask_check"] = check
-        if check.within_authority and terms.kind == "instalment":
-            wish = PlanRequest(months=terms.months or None)
-        elif not check.within_authority:
-            approval = NegotiationStore(ctx.deps.sessions).request_approval(
-                case.id, check, requested_by=ctx.actor, thread_id=_thread_id(state)
-            )
-            update["approval_id"] = approval.id
-            update["findings"].append(
-                Finding(kind="authority", source="message", detail=", ".join(b.limit for b in check.breaches))
-            )
+    if terms is not None:
+        outcome = settle_ask(store, case, terms, role, prior, actor=ctx.actor, thread_id=_thread_id(state))
+        update.update(ask_check=outcome.ask_check, approval_id=outcome.approval_id)
+        update["findings"] += outcome.findings
+        update["notes"] += outcome.notes
+        use, wish = outcome.use, outcome.wish
     wants_settlement = terms is not None and terms.kind == "settlement"
     plan, settlement = instalment_offer(case, role, today, wish), settlement_offer(case, role, today)
     offers = [o for o in ((settlement, plan) if wants_settlement else (plan, settlement)) if o is not None]
+    if prior.approved_offer is not None:
+        offers.insert(0, prior.approved_offer)
+        update["notes"].append(
+            f"采用主管已批准的方案 #{prior.approval_id} / offering the terms of approval #{prior.approval_id}"
+        )
+    update["notes"] += [f"审批方案不再适用 / approved terms not used: {p}" for p in prior.problems]
     update["offers"] = offers
+    update["approvals"] = use
     if "promise_to_pay" in state.reading.intents and not HOLD_FLAGS.intersection(state.facts.flags):
         update["promise"] = _capture_promise(state, runtime, case, today)
     return update
@@ -170,7 +187,7 @@ def hand_off(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     reasons = handoff_reasons(state.facts, state.reading, state.ask_check)
     if not reasons:
         return {}
-    text = summary(state.facts, state.reading, reasons, state.message, state.offers, state.approval_id)
+    text = summary(state.facts, state.reading, reasons, state.message, state.offers, state.approval_id, state.approvals)
     record = NegotiationStore(runtime.context.deps.sessions).hand_off(
         state.case_id, reasons=list(reasons), summary=text, created_by=runtime.context.actor,
         thread_id=_thread_id(state),
@@ -181,7 +198,9 @@ def hand_off(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 async def draft_reply(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Draft the next reply, or withhold it when the case is with a person and no holding script fits."""
     assert state.reading is not None and state.facts is not None
-    key = situation(state.reading, state.promise, state.offers[0] if state.offers else None, state.facts.bucket)
+    approved = state.approvals is not None and state.approvals.offered is not None
+    offer = state.offers[0] if state.offers else None
+    key = situation(state.reading, state.promise, offer, state.facts.bucket, approved=approved)
     handed = state.handoff is not None
     holding = key in ("mental_distress", "illness", "job_loss", "disaster", "dispute", "plan", "settlement")
     if "case_flag" in (state.handoff.reasons if state.handoff else []) or key is None or (handed and not holding):

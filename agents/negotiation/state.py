@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from agents.negotiation.types import (
+    ApprovalUse,
     CaseFacts,
     DebtorReading,
     Draft,
@@ -48,7 +49,9 @@ class State(InputState):
     ask_check: OfferCheck | None = None
     """The debtor's own ask checked against the matrix, when they named terms."""
     approval_id: int | None = None
-    """Pending supervisor approval created this turn for an ask beyond authority."""
+    """Pending supervisor approval created (or reused) this turn for an ask beyond authority."""
+    approvals: ApprovalUse | None = None
+    """How earlier supervisor decisions on the case shaped this turn (approved terms offered, rejected asks)."""
     promise: PromiseOutcome | None = None
     """A promise to pay heard this turn, and whether it was recorded."""
     handoff: HandoffInfo | None = None

@@ -69,8 +69,13 @@ def cn_date(value: dt.date) -> str:
     return f"{value.month}月{value.day}日"
 
 
-def situation(reading: DebtorReading, promise: PromiseOutcome | None, offer: Offer | None, bucket: str) -> str | None:
-    """Which script answers this turn (a key of ``drafting.yaml`` scripts); None when no script fits."""
+def situation(
+    reading: DebtorReading, promise: PromiseOutcome | None, offer: Offer | None, bucket: str, *, approved: bool = False
+) -> str | None:
+    """Which script answers this turn (a key of ``drafting.yaml`` scripts); None when no script fits.
+
+    With ``approved`` (``offer`` holds terms a supervisor approved) a turn with no other purpose states that offer.
+    """
     primary = reading.primary
     for signal in ("mental_distress", "illness", "job_loss", "disaster"):
         if signal in reading.vulnerabilities:
@@ -83,7 +88,7 @@ def situation(reading: DebtorReading, promise: PromiseOutcome | None, offer: Off
         return None
     if primary == "promise_to_pay" and promise is not None and promise.recorded:
         return "promise_confirmed"
-    if primary in ("asks_for_plan", "refusal", "hardship") and offer is not None:
+    if offer is not None and (primary in ("asks_for_plan", "refusal", "hardship") or (approved and primary is None)):
         return "settlement" if offer.kind == "settlement" else "plan"
     if primary is None and bucket == "M1":
         return "reminder"
@@ -110,6 +115,9 @@ def _values(facts: CaseFacts, offer: Offer | None, promise: PromiseOutcome | Non
         values.update({"金额": money(offer.amount_due), "日期": cn_date(offer.due_on)})
         if offer.kind == "instalment":
             values.update({"期数": str(offer.months), "每期金额": money(offer.monthly_payment)})
+            values["首付金额"] = money(offer.down_payment)
+            if offer.schedule is not None:
+                values["分期金额"] = money(offer.schedule.principal)
     return values
 
 
@@ -124,6 +132,8 @@ def fill(
     config = drafting_config()
     if key == "reminder":
         key = "reminder_sms" if channel == "sms" else "reminder_call"
+    if key == "plan" and (offer is None or offer.down_payment <= 0 or offer.schedule is None):
+        key = "plan_no_down"  # the script without a down payment, so none is stated that the plan lacks
     entry = scripts()[config.scripts[key]]
     values = _values(facts, offer, promise)
     missing = [name for name in _PLACEHOLDER.findall(entry.text) if name not in values]

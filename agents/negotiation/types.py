@@ -100,3 +100,13 @@ class HandoffInfo(BaseModel):
     reasons: list[HandoffReason]
     summary: str
     handoff_id: int | None = None
+
+
+class ApprovalUse(BaseModel):
+    """How supervisor decisions on this case shaped this turn."""
+
+    offered: int | None = Field(default=None, description="Approval whose terms are this turn's first offer")
+    ask_covered: int | None = Field(default=None, description="Approval that already covers the debtor's ask")
+    ask_rejected: int | None = Field(default=None, description="Rejected approval the debtor's ask repeats")
+    pending_reused: int | None = Field(default=None, description="Pending approval the same ask already waits on")
+    problems: list[str] = Field(default_factory=list, description="Approved terms that could not be used, and why")

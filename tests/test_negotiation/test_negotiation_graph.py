@@ -49,9 +49,15 @@ async def test_multi_turn_thread_plan_then_promise(deps: Deps, tmp_path: Path) -
     assert (
         first.draft
         and first.draft.sendable
-        and first.draft.template_id == "approved-scripts-zh/negotiation-installment"
+        and first.draft.template_id == "approved-scripts-zh/negotiation-installment-down-payment"
     )
-    assert first.draft.text and "12期" in first.draft.text and str(first.offers[0].monthly_payment) in first.draft.text
+    plan = first.offers[0]
+    assert plan.schedule is not None and plan.down_payment > 0
+    assert first.draft.text and "12期" in first.draft.text and str(plan.monthly_payment) in first.draft.text
+    due = f"{plan.due_on.month}月{plan.due_on.day}日"
+    # the down payment, its date and the amortised rest are all stated
+    assert f"{due}前支付首付款{plan.down_payment}元" in first.draft.text
+    assert f"余下{plan.schedule.principal}元分成12期" in first.draft.text
     assert first.draft.text.startswith("【清收示范银行】") and first.handoff is None
     second = await turn(deps, db, "C000006", "好吧，我下周五先还三千")
     assert second.promise and second.promise.recorded and str(second.promise.amount) == "3000.00"
@@ -177,7 +183,7 @@ async def test_model_draft_with_invented_number_is_rewritten_from_the_script(var
         result = await turn(deps, tmp_path / "c.db", "C000006", "能不能分12期")
         await deps.aclose()
     assert result.draft and not result.draft.from_model and result.draft.sendable
-    assert result.draft.template_id == "approved-scripts-zh/negotiation-installment"
+    assert result.draft.template_id == "approved-scripts-zh/negotiation-installment-down-payment"
     grounding = [f for f in result.findings if f.kind == "grounding"]
     assert grounding and "98765.43" in grounding[0].detail
     assert any(f.kind == "injection" for f in result.findings)
