@@ -11,9 +11,9 @@ from agents.case_workflow.context import Context
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import plan_next_action as plan
 from agents.case_workflow.state import State
+from agents.triage.node import triage_node
 from agents.valuation.node import value_case_node
 from core.repository import CaseNotFoundError
-from tools.triage.tool import triage_case
 
 
 def load_case(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -25,10 +25,9 @@ def load_case(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     return {"card": case_card(case)}
 
 
-def triage(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Run the triage tool (features, scorecard, rules) and persist the assignment."""
-    result = triage_case(runtime.context.deps.cases, state.case_id)
-    return {"triage": result}
+async def triage(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Triage (features, propensity model, rules; a borderline case asks the model when one is configured)."""
+    return await triage_node(state, runtime)
 
 
 def plan_next_action(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
