@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import random
+import zlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -127,7 +128,8 @@ def test_spans_point_at_the_quoted_text() -> None:
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.parametrize("file_format", ["pdf", "docx", "txt"])
 def test_generated_contract_round_trips(tmp_path: Path, style: str, file_format: str) -> None:
-    truth = draw_truth(random.Random(hash((style, file_format)) % 1000), 1, style)  # type: ignore[arg-type]
+    # A stable seed per case (str hashes change between processes, which made this test draw new contracts).
+    truth = draw_truth(random.Random(zlib.crc32(f"{style}/{file_format}".encode())), 1, style)  # type: ignore[arg-type]
     sample = write_contract(truth, tmp_path / f"c.{file_format}", file_format)  # type: ignore[arg-type]
     result, vault = asyncio.run(extract_contract(sample.path, None))
     assert extracted_values(result.terms, vault) == truth_values(sample.truth)
@@ -204,3 +206,12 @@ def test_extraction_prompts_format_with_their_placeholders() -> None:
         rendered = template.format(**{f: f"<{f}>" for f in fields})
         assert all(f"<{f}>" in rendered for f in fields)
     assert {f for _, f, _, _ in string.Formatter().parse(module.EXTRACT_CHUNK) if f} == {"part", "parts", "text"}
+
+
+@pytest.mark.parametrize("seed", [14, 245, 336, 378, 420])
+def test_wrapped_decimal_is_not_a_heading(tmp_path: Path, seed: int) -> None:
+    """PDF lines that start with a decimal ("206.55平方米…") continue the previous line (seeds that once failed)."""
+    truth = draw_truth(random.Random(seed), 1, "property_backed")
+    sample = write_contract(truth, tmp_path / "c.pdf", "pdf")
+    result, vault = asyncio.run(extract_contract(sample.path, None))
+    assert extracted_values(result.terms, vault) == truth_values(sample.truth)

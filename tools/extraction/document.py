@@ -19,8 +19,9 @@ from retrieval.partition import Block, IngestError, partition_file
 MAX_CHARS = 100_000
 MAX_BYTES = 20 * 2**20
 _CLOSING = tuple("。；！？：:;!?）)")
+# A numbered heading ("1. 借款金额"), not a decimal number at the start of a wrapped line ("206.55平方米").
 _HEADING = re.compile(
-    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条章节部分]|[一二三四五六七八九十]+、|\d+[.、．]\s*\S)"
+    r"^\s*(?:第[一二三四五六七八九十百零〇\d]+[条章节部分]|[一二三四五六七八九十]+、|\d+[.、．](?!\d)\s*\S)"
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
