@@ -169,3 +169,45 @@ def test_bad_input_is_refused_clearly(case: CaseFile) -> None:
         review(call(("agent", OPENER)), jurisdiction="EU")
     with pytest.raises(ValueError, match="case"):
         review(call(("agent", OPENER), case_id="C999"), case=case)
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("去你单位找你领导，让你身败名裂。", "cn-cba-2026/no-threats"),
+        ("我们会派人去你父母家里坐着，直到你还钱为止。", "cn-cba-2026/no-threats"),
+        ("再不还，我们就把你的事告诉你们老板，看你还能不能干下去。", "cn-cba-2026/no-third-parties"),
+        ("你们领导的电话我们已经有了，你自己看着办吧。", "cn-cba-2026/no-third-parties"),
+        ("你要脸的话就赶紧还，不然让你名声扫地。", "cn-cba-2026/no-public-notice"),
+        ("让你全公司的人都知道你欠债不还。", "cn-cba-2026/no-public-notice"),
+    ],
+)
+def test_workplace_family_and_shaming_threats(line: str, rule: str) -> None:
+    result = review(call(("agent", OPENER), ("debtor", "嗯。"), ("agent", line)))
+    found = [f for f in result.findings if f.turn == 2]
+    assert [f.category.value for f in found] == ["threat"], found
+    assert found[0].citation.rule == rule and found[0].quote in line
+    # the same words from the debtor are not a finding
+    assert review(call(("agent", OPENER), ("debtor", line))).verdict == "pass"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "如果一直联系不上您，我们可能会依法安排两名工作人员上门核实情况。",  # cn-cba-2026/field-visits
+        "我们可能会依法上门核实。",
+        "上门拜访会由两名工作人员进行，并出示工作证件。",
+        "我们不会联系您的单位，也不会告诉您的领导。",
+        "请问您现在还在原来的单位上班吗？方便的话更新一下联系方式。",
+        "您如果在公司不方便接电话，可以告诉我什么时间打给您。",
+    ],
+)
+def test_lawful_visits_and_workplace_questions_pass(line: str) -> None:
+    result = review(call(("agent", OPENER), ("agent", line)))
+    assert result.verdict == "pass", result.findings
+
+
+def test_telling_the_debtor_about_their_boss_is_not_a_third_party_disclosure() -> None:
+    # said to the debtor: a threat about the employer, not a disclosure of a relative's debt
+    result = review(call(("agent", OPENER), ("debtor", "嗯。"), ("agent", "我们会去你公司找你领导聊聊你欠钱的事。")))
+    assert {f.category.value for f in result.findings} == {"threat"}

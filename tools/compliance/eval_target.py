@@ -20,6 +20,9 @@ class ComplianceParams(BaseModel):
     dataset: str = "fragments.yaml"
     holdout: str = "holdout.yaml"
     holdout_seed: int = 7
+    holdout_visits: str | None = Field(
+        default=None, description="Second held-out set (visit, employer and shaming threats; lawful visits)"
+    )
     conversations: int = Field(default=300, ge=1, le=20_000)
     seed: int = 2026
 
@@ -52,6 +55,9 @@ class ComplianceSuiteOutput(TargetOutput):
     verdict_correct: int
     misses: list[str] = Field(default_factory=list, description="'<conversation> <turn> <category> FN|FP: text'")
     holdout: ComplianceSuiteOutput | None = Field(default=None, description="The same counts on the held-out lines")
+    holdout_visits: ComplianceSuiteOutput | None = Field(
+        default=None, description="The same on the second held-out set"
+    )
 
 
 def score(conversations: list[LabeledConversation]) -> ComplianceSuiteOutput:
@@ -98,6 +104,11 @@ def run_compliance(context: SuiteContext) -> ComplianceSuiteOutput:
     held = [Fragment.model_validate(row) for row in context.datasets[params.holdout]]
     frame = [f for f in fragments if f.kind not in {"violation", "lawful", "lawful_third_party"}]
     output.holdout = score(generate(params.conversations, seed=params.holdout_seed, fragments=frame + held))
+    if params.holdout_visits is not None:
+        visits = [Fragment.model_validate(row) for row in context.datasets[params.holdout_visits]]
+        output.holdout_visits = score(
+            generate(params.conversations, seed=params.holdout_seed, fragments=frame + visits)
+        )
     output.facts = {
         "conversations": len(conversations),
         "fragments": len(fragments),
@@ -107,6 +118,11 @@ def run_compliance(context: SuiteContext) -> ComplianceSuiteOutput:
         **{f"{cat}_p/r": f"{s.precision:.3f}/{s.recall:.3f} (tp {s.tp} fp {s.fp} fn {s.fn})"
            for cat, s in output.per_category.items()},
     }  # fmt: skip
+    if output.holdout_visits is not None:
+        output.facts.update(
+            {f"holdout_visits_{cat}_p/r": f"{s.precision:.3f}/{s.recall:.3f} (tp {s.tp} fp {s.fp} fn {s.fn})"
+             for cat, s in output.holdout_visits.per_category.items() if s.tp + s.fp + s.fn}
+        )  # fmt: skip
     return output
 
 
@@ -160,19 +176,37 @@ def verdict_accuracy(output: ComplianceSuiteOutput) -> EvalScore:
     )
 
 
+def _held_recall(key: str, held: ComplianceSuiteOutput | None) -> EvalScore:
+    if held is None:
+        raise ValueError(f"the suite ran without the held-out set of {key}")
+    total = _micro(held)
+    misses = " | ".join(m for m in held.misses if " FN: " in m)[:1500]
+    return EvalScore(key=key, score=total.recall, comment=f"tp {total.tp} fn {total.fn}; {misses}")
+
+
+def _held_precision(key: str, held: ComplianceSuiteOutput | None) -> EvalScore:
+    if held is None:
+        raise ValueError(f"the suite ran without the held-out set of {key}")
+    total = _micro(held)
+    misses = " | ".join(m for m in held.misses if " FP: " in m)[:1500]
+    return EvalScore(key=key, score=total.precision, comment=f"tp {total.tp} fp {total.fp}; {misses}")
+
+
 def holdout_recall(output: ComplianceSuiteOutput) -> EvalScore:
     """Micro recall on conversations built from the held-out lines."""
-    if output.holdout is None:
-        raise ValueError("the suite ran without a held-out set")
-    total = _micro(output.holdout)
-    misses = " | ".join(m for m in output.holdout.misses if " FN: " in m)[:1500]
-    return EvalScore(key="holdout_recall", score=total.recall, comment=f"tp {total.tp} fn {total.fn}; {misses}")
+    return _held_recall("holdout_recall", output.holdout)
 
 
 def holdout_precision(output: ComplianceSuiteOutput) -> EvalScore:
     """Micro precision on conversations built from the held-out lines."""
-    if output.holdout is None:
-        raise ValueError("the suite ran without a held-out set")
-    total = _micro(output.holdout)
-    misses = " | ".join(m for m in output.holdout.misses if " FP: " in m)[:1500]
-    return EvalScore(key="holdout_precision", score=total.precision, comment=f"tp {total.tp} fp {total.fp}; {misses}")
+    return _held_precision("holdout_precision", output.holdout)
+
+
+def holdout_visits_recall(output: ComplianceSuiteOutput) -> EvalScore:
+    """Micro recall on conversations built from the second held-out set (visit and exposure threats)."""
+    return _held_recall("holdout_visits_recall", output.holdout_visits)
+
+
+def holdout_visits_precision(output: ComplianceSuiteOutput) -> EvalScore:
+    """Micro precision on conversations built from the second held-out set (lawful visits included)."""
+    return _held_precision("holdout_visits_precision", output.holdout_visits)
