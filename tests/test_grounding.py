@@ -19,3 +19,8 @@ def test_ungrounded_flags_only_invented_numbers() -> None:
 def test_numbers_right_against_chinese_text_are_seen() -> None:
     assert numbers_in("逾期45天，欠款3000元，19:30联系") == ["19:30", "45", "3000"]
     assert ungrounded("逾期45天", allowed_numbers([46])) == ["45"]
+
+
+def test_allowed_numbers_walks_nested_dumps() -> None:
+    allowed = allowed_numbers([{"a": {"b": [1500, "2026-11-04"]}, "c": None, "d": True}])
+    assert {"1500", "2026-11-04"} <= allowed

@@ -38,10 +38,19 @@ def numbers_in(text: str) -> list[str]:
 
 
 def allowed_numbers(values: Iterable[object]) -> set[str]:
-    """Canonical forms of tool outputs (numbers, numeric strings, dates, times, and any numbers inside strings)."""
+    """Canonical forms of tool outputs (numbers, numeric strings, dates, times, numbers inside strings).
+
+    Dicts and lists (e.g. a ``model_dump(mode="json")``) are walked down to their leaves.
+    """
     allowed: set[str] = set()
     for value in values:
         if isinstance(value, bool) or value is None:
+            continue
+        if isinstance(value, dict):
+            allowed |= allowed_numbers(value.values())
+            continue
+        if isinstance(value, list | tuple):
+            allowed |= allowed_numbers(value)
             continue
         if isinstance(value, int | float | Decimal):
             allowed.add(format(Decimal(str(value)).normalize(), "f"))

@@ -39,16 +39,8 @@ def _facts(state: State) -> tuple[str, set[str]]:
         action_json=json.dumps(action, ensure_ascii=False, sort_keys=True),
         valuation_json=json.dumps(valuation, ensure_ascii=False, sort_keys=True) if valuation else "无 / none",
     )
-    allowed = allowed_numbers([*_leaves(card), *_leaves(triage), *_leaves(action), *_leaves(valuation)])
+    allowed = allowed_numbers([card, triage, action, valuation])
     return text, allowed
-
-
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [value]
 
 
 async def brief(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
 
 from agents.valuation.state import Narrative
 from core.deps import Deps
@@ -75,20 +74,12 @@ def package_template(v: PackageValuation) -> Narrative:
     return Narrative(summary_zh=zh, summary_en=en)
 
 
-def _leaves(value: Any) -> list[Any]:
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [value]
-
-
 def facts(valuation: CaseValuation | PackageValuation) -> tuple[str, set[str]]:
     """The ``<valuation>`` block sent to the model and the numbers a narrative may use."""
     data = valuation.model_dump(mode="json", exclude={"lines"} if isinstance(valuation, PackageValuation) else None)
     kind = "package" if isinstance(valuation, PackageValuation) else "case"
     text = VALUATION_FACTS.format(kind=kind, valuation_json=json.dumps(data, ensure_ascii=False, sort_keys=True))
-    return text, allowed_numbers(_leaves(data))
+    return text, allowed_numbers([data])
 
 
 async def model_narrative(
