@@ -71,7 +71,8 @@ def render_junit(report: SuiteReport) -> bytes:
             failure = ET.SubElement(case, "failure", message=f"{m.key}={m.score:.4f} misses {m.threshold}")
             failure.text = m.comment
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    xml: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return xml
 
 
 def write_reports(report: SuiteReport, folder: Path) -> list[Path]:

@@ -149,7 +149,7 @@ def generate_loans(debtors: Debtors, as_of_day: int, rng: np.random.Generator) -
         appraisal_fen=np.where(prop, appraisal_yuan * 100, 0).astype(np.int64),
         coll_city=coll_city,
         coll_district=coll_district,
-        area_sqm=area,
+        area_sqm=area.astype(np.float64),
         build_year=build_year,
         appraisal_day=appraisal_day,
     )

@@ -73,7 +73,8 @@ def person_names(male: NDArray[np.bool_], rng: np.random.Generator, surnames: li
     pool = np.where(neutral, 2, np.where(male, 0, 1)[:, None])
     chars = _GIVEN_TABLE[pool, (picks * _GIVEN_SIZES[pool]).astype(np.int64)]
     given = np.where(two, np.strings.add(chars[:, 0], chars[:, 1]), chars[:, 0])
-    return np.strings.add(np.array(surnames), given).tolist()
+    names: list[str] = np.strings.add(np.array(surnames), given).tolist()
+    return names
 
 
 def _capacity_score(income: NDArray[np.int64], employment: NDArray[np.int64]) -> NDArray[np.float64]:

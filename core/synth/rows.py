@@ -64,7 +64,8 @@ class ChunkRows:
 
 def _days(values: NDArray[np.int64], dialect: Dialect) -> list[Any]:
     days = values.astype("datetime64[D]")
-    return days.astype(str).tolist() if dialect == "sqlite" else days.tolist()
+    out: list[Any] = days.astype(str).tolist() if dialect == "sqlite" else days.tolist()
+    return out
 
 
 def _instants(seconds: NDArray[np.int64], dialect: Dialect) -> list[Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Engine, MetaData, Table, delete, func, select
+from sqlalchemy import Connection, Engine, MetaData, Table, delete, func, insert, select
 
 from core.db import schema as s
 from core.synth.rows import COLUMNS, ChunkRows, Dialect
@@ -117,5 +117,5 @@ class ChunkWriter:
     def write_meta(self, facts: dict[str, str]) -> None:
         """Replace the ``portfolio_meta`` rows with ``facts``."""
         with self.engine.begin() as conn:
-            conn.execute(delete(s.PortfolioMeta.__table__))
-            conn.execute(s.PortfolioMeta.__table__.insert(), [{"key": k, "value": v} for k, v in facts.items()])
+            conn.execute(delete(s.PortfolioMeta))
+            conn.execute(insert(s.PortfolioMeta), [{"key": k, "value": v} for k, v in facts.items()])
