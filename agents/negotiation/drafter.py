@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from agents.negotiation.grounding import allowed_for, stray_numbers
 from agents.negotiation.model_types import DraftReply
-from agents.negotiation.templates import Filled, UnfilledPlaceholderError, drafting_config, fill
+from agents.negotiation.templates import Filled, MissingScriptError, UnfilledPlaceholderError, drafting_config, fill
 from agents.negotiation.types import CaseFacts, Draft, DraftChannel, Finding, PromiseOutcome
 from core.deps import Deps
 from core.domain import CaseFile
@@ -102,6 +102,12 @@ async def write_draft(
     try:
         filled = fill(inputs.situation, inputs.channel, inputs.facts, inputs.offers[0] if inputs.offers else None,
                       inputs.promise)  # fmt: skip
+    except MissingScriptError as exc:
+        reason = f"核准话术库暂无此话术，请人工回复 / no approved script yet, a person replies: {exc}"
+        if inputs.situation == "promise_clarify" and inputs.promise is not None:
+            asks = "；".join(inputs.promise.problems)
+            reason = f"请向债务人确认还款日期和金额（{asks}） / ask the debtor for the day and amount. {reason}"
+        return DraftOutcome(draft=_withheld(inputs.channel, None, reason), findings=[], notes=[], model_used=False)
     except UnfilledPlaceholderError as exc:
         return DraftOutcome(
             draft=_withheld(inputs.channel, None, f"模板缺少工具数据 / script needs data no tool gave: {exc}"),

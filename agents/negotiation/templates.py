@@ -45,6 +45,10 @@ class UnfilledPlaceholderError(ValueError):
     """A script needs a value no tool produced (the draft is withheld rather than guessed)."""
 
 
+class MissingScriptError(UnfilledPlaceholderError):
+    """``drafting.yaml`` names a script the approved pack does not hold (yet): nothing unapproved is sent instead."""
+
+
 @lru_cache(maxsize=1)
 def drafting_config(path: Path = DRAFTING_FILE) -> DraftingConfig:
     """The drafting configuration (parsed once)."""
@@ -86,8 +90,9 @@ def situation(
         return "third_party"
     if primary in ("asks_for_human",) or reading.emotion == "angry" or reading.vulnerabilities:
         return None
-    if primary == "promise_to_pay" and promise is not None and promise.recorded:
-        return "promise_confirmed"
+    if primary == "promise_to_pay" and promise is not None:
+        # 下周还 / 下个月还 / 发了工资就还: no day (or no amount, or a day too far) is not a promise to record: ask.
+        return "promise_confirmed" if promise.recorded else "promise_clarify"
     if offer is not None and (primary in ("asks_for_plan", "refusal", "hardship") or (approved and primary is None)):
         return "settlement" if offer.kind == "settlement" else "plan"
     if primary is None and bucket == "M1":
@@ -134,7 +139,10 @@ def fill(
         key = "reminder_sms" if channel == "sms" else "reminder_call"
     if key == "plan" and (offer is None or offer.down_payment <= 0 or offer.schedule is None):
         key = "plan_no_down"  # the script without a down payment, so none is stated that the plan lacks
-    entry = scripts()[config.scripts[key]]
+    entry_id = config.scripts[key]
+    if entry_id not in scripts():
+        raise MissingScriptError(f"{config.pack} has no script {entry_id} (situation {key})")
+    entry = scripts()[entry_id]
     values = _values(facts, offer, promise)
     missing = [name for name in _PLACEHOLDER.findall(entry.text) if name not in values]
     if missing:
