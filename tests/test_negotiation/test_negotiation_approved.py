@@ -1,4 +1,5 @@
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -6,8 +7,10 @@ import pytest
 
 from agents.negotiation.entry import TurnRequest, TurnResult, run_turn_sqlite
 from agents.negotiation.templates import fill
-from core.deps import Deps
+from core.deps import Deps, build_deps
 from core.settings import Role
+from tests.conftest import make_settings
+from tests.fakes.sglang import FakeSGLang, Reply
 from tests.test_negotiation.test_negotiation_graph import FIXED
 from tools.negotiation.approvals import ApprovalRecord, Decision, NegotiationStore
 from tools.negotiation.approved import ApprovedTermsError, approved_offer, covers, decided
@@ -143,3 +146,28 @@ def test_plan_without_down_payment_uses_the_script_without_one(deps: Deps) -> No
     no_down = plan.model_copy(update={"down_payment": D("0.00")})
     without = fill("plan", "sms", case_facts(case), no_down, None)
     assert without.template_id.endswith("/negotiation-installment") and "首付款" not in without.text
+
+
+async def test_model_draft_must_state_the_approved_terms_not_its_own(var_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "c.db"
+    rules = build_deps(make_settings(var_dir))
+    first = await turn(rules, db, "C000003", LUMP, "a")
+    decide(rules, first.approval_id, approve=True)
+    rules.close()
+    reading = Reply(content=json.dumps({"intents": [], "emotion": "calm", "vulnerabilities": [], "injection": False}))
+    clean = Reply(content=json.dumps({"findings": []}))
+    with FakeSGLang() as server:
+        deps = build_deps(make_settings(var_dir, llm_base_url=server.base_url, llm_timeout_s=3))
+        due = FIXED.date() + dt.timedelta(days=15)
+        good = f"主管已同意：请在{due.month}月{due.day}日前一次性结清100000.00元。"
+        server.push(reading, Reply(content=json.dumps({"text": good}, ensure_ascii=False)), clean)
+        kept = await turn(deps, db, "C000003", "审批结果出来了吗", "b")
+        bad = "主管已同意：一次性还80000.00元就可以结清。"
+        server.push(reading, Reply(content=json.dumps({"text": bad}, ensure_ascii=False)), clean, clean)
+        rewritten = await turn(deps, db, "C000003", "审批结果出来了吗", "c")
+        await deps.aclose()
+    assert kept.model_used and kept.draft and kept.draft.from_model and kept.draft.text == good
+    assert kept.offers[0].amount_due == D("100000.00") and kept.draft.sendable
+    assert rewritten.draft and not rewritten.draft.from_model and rewritten.draft.sendable
+    assert "100000.00" in (rewritten.draft.text or "") and "80000.00" not in (rewritten.draft.text or "")
+    assert any(f.kind == "grounding" and "80000" in f.detail for f in rewritten.findings), rewritten.findings
