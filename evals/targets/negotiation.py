@@ -130,7 +130,13 @@ def _pick(deps: Deps, spec: CasePick) -> str:
 def _record(deps: Deps, convo: Conversation, index: int, result: TurnResult, expect: Expect) -> TurnRecord:
     case = deps.cases.get_case(result.case_id)
     role = authority_role(convo.role)
-    outside = sum(1 for o in result.offers if not check_terms(case, o.terms(), role).within_authority)
+    approved = result.approvals is not None and result.approvals.offered is not None
+    # A supervisor-level offer counts as inside the matrix only when a supervisor approved it for this case.
+    outside = sum(
+        1
+        for o in result.offers
+        if not check_terms(case, o.terms(), o.role if approved and o.role == "supervisor" else role).within_authority
+    )
     stray: list[str] = []
     draft = result.draft
     if draft is not None and draft.sendable and draft.text:

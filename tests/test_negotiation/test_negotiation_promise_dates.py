@@ -5,7 +5,6 @@ import pytest
 
 import agents.negotiation.templates as templates
 from core.deps import Deps
-from retrieval.packs import PackEntry
 from tests.test_negotiation.test_negotiation_approved import turn
 from tools.negotiation.cn_dates import parse_cn_date
 from tools.negotiation.promises import PromiseStore, parse_promise
@@ -50,23 +49,24 @@ async def test_a_promise_without_a_day_asks_for_one_and_records_nothing(
     assert result.reading and result.reading.primary == "promise_to_pay"
     assert result.promise and not result.promise.recorded and any(problem in p for p in result.promise.problems)
     assert PromiseStore(deps.sessions).for_case("C000006") == []
-    # The pack has no approved question for it yet: nothing unapproved is sent, the person on the case is told to ask.
+    # The reply is the approved question asking for the day and the amount.
     draft = result.draft
-    assert draft and not draft.sendable and draft.text is None and draft.withheld_reason
-    assert "确认还款日期" in draft.withheld_reason and problem in draft.withheld_reason
-    assert "promise-clarify" in draft.withheld_reason and result.handoff is None
+    assert draft and draft.sendable and draft.template_id == "approved-scripts-zh/promise-clarify"
+    assert draft.text and "具体哪一天" in draft.text and result.handoff is None
 
 
-async def test_with_the_approved_question_the_reply_asks_for_the_day(
+async def test_without_the_approved_question_nothing_unapproved_is_sent(
     deps: Deps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The entry requested from the knowledge-base owner (see docs/negotiation.md); patched in to test the wiring.
-    question = PackEntry(
-        id="promise-clarify", title="确认还款日期和金额", category="negotiation", channel="phone",
-        text="{客户称呼}，谢谢您愿意安排还款。为了帮您登记，请告诉我具体哪一天、还款多少金额，我们按您说的日期提醒您。",
-    )  # fmt: skip
-    shipped = templates.scripts()
-    monkeypatch.setattr(templates, "scripts", lambda: {**shipped, question.id: question})
+    shipped = {k: v for k, v in templates.scripts().items() if k != "promise-clarify"}
+    monkeypatch.setattr(templates, "scripts", lambda: shipped)
+    result = await turn(deps, tmp_path / "c.db", "C000006", "我下周还三千", "t")
+    draft = result.draft
+    assert draft and not draft.sendable and draft.text is None and draft.withheld_reason
+    assert "确认还款日期" in draft.withheld_reason and "promise-clarify" in draft.withheld_reason
+
+
+async def test_with_the_approved_question_the_reply_asks_for_the_day(deps: Deps, tmp_path: Path) -> None:
     result = await turn(deps, tmp_path / "c.db", "C000006", "我下周还三千", "t")
     draft = result.draft
     assert draft and draft.sendable and draft.template_id == "approved-scripts-zh/promise-clarify"
