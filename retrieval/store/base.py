@@ -107,6 +107,14 @@ class VectorStore(Protocol):
 
 PREFETCH_FACTOR = 4
 RRF_K = 60
+# Weight of each ranked list in the fusion. The multilingual dense model carries paraphrases and cross-language
+# questions; BM25 adds exact terms (article numbers, CFR sections) but its list is noisier, so it counts half.
+RRF_SPARSE_WEIGHT = 0.5
+
+
+def rrf_weights(names: list[str]) -> list[float]:
+    """Fusion weight per prefetch, in the order of ``names``."""
+    return [RRF_SPARSE_WEIGHT if name == SPARSE_NAME else 1.0 for name in names]
 
 
 def prefetch_limit(limit: int) -> int:

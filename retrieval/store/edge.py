@@ -24,6 +24,7 @@ from retrieval.store.base import (
     Vector,
     date_value,
     prefetch_limit,
+    rrf_weights,
 )
 
 _SPEC_FILE = "qingshou-spec.json"
@@ -181,7 +182,7 @@ class EdgeStore:
             request = qe.QueryRequest(
                 limit=limit,
                 prefetches=prefetches,
-                query=qe.Fusion.Rrf(k=RRF_K),  # type: ignore[arg-type]  # the stub omits Fusion's nested classes
+                query=qe.Fusion.Rrf(k=RRF_K, weights=rrf_weights([n for n, _ in vectors])),  # type: ignore[arg-type]
                 filter=flt,
                 with_payload=True,
             )

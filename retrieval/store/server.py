@@ -26,6 +26,7 @@ from retrieval.store.base import (
     Vector,
     date_value,
     prefetch_limit,
+    rrf_weights,
 )
 
 
@@ -155,7 +156,7 @@ class ServerStore:
             result = self._client.query_points(
                 collection,
                 prefetch=prefetch,
-                query=m.RrfQuery(rrf=m.Rrf(k=RRF_K)),
+                query=m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=rrf_weights([n for n, _ in vectors]))),
                 query_filter=flt,
                 limit=limit,
                 with_payload=True,
