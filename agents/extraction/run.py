@@ -7,12 +7,12 @@ import uuid
 from pathlib import Path
 
 from agents.extraction.crosscheck import merge
-from agents.extraction.identities import IdentityVault, pseudonymise
 from agents.extraction.model_step import model_terms
 from core.domain import CaseFile
 from core.gateway import GatewayError, ModelGateway
 from core.privacy import KnownPII
 from tools.extraction.document import ContractDocument, load_contract
+from tools.extraction.identities import IdentityVault, pseudonymise
 from tools.extraction.rules import extract_rules
 from tools.extraction.schema import SCALAR_FIELDS, ContractTerms, Disagreement, ExtractionResult, FieldNote
 from tools.legal.limits import check_terms

@@ -8,10 +8,10 @@ import uuid
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from agents.extraction.identities import IdentityVault
 from core.crypto import FieldCipher
 from core.db.extraction import ContractExtraction
 from core.repository import CaseNotFoundError
+from tools.extraction.identities import IdentityVault
 from tools.extraction.schema import ExtractionResult
 
 

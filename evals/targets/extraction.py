@@ -9,10 +9,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from agents.extraction import extract_contract
-from agents.extraction.identities import IdentityVault
 from core.synth.contracts import ContractTruth, generate_contracts
 from evals.models import EvalScore, SuiteContext
 from evals.targets.base import TargetOutput
+from tools.extraction.identities import IdentityVault
 from tools.extraction.schema import ContractTerms
 
 AMOUNT_DATE_FIELDS = ("principal", "principal_capitals", "start_date", "maturity_date", "signing_date")

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from agents.extraction.identities import IdentityVault
 from core.deps import Deps
 from core.domain import CaseFile
 from core.repository import CaseNotFoundError
 from qingshou.cli.common import deps, fail, print_json
 from tools.extraction.document import ContractInputError
+from tools.extraction.identities import IdentityVault
 from tools.extraction.schema import ExtractionResult
 
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from jinja2 import UndefinedError
 
-from agents.extraction.identities import pseudonymise
 from core.deps import Deps
 from core.domain import Loan
 from core.synth.contracts import draw_truth, truth_from_case
 from core.synth.contracts.render import render_lines
 from tools.extraction.document import document_from_text
+from tools.extraction.identities import pseudonymise
 from tools.extraction.rules import extract_rules
 from tools.extraction.schema import ContractTerms, Penalty, Rate, Sourced, Span
 from tools.legal.capitals import parse_capitals

@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agents.extraction.identities import IdentityVault
 from core.domain import CaseFile
+from tools.extraction.identities import IdentityVault
 from tools.extraction.schema import ContractTerms, ExtractionResult, Party, Sourced
 from tools.legal.capitals import to_capitals
 from tools.legal.claims import ClaimsCalculation, calculate_claims
