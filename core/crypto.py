@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import os
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -46,7 +47,7 @@ class FieldCipher:
             raise DecryptionError(f"{column}: unknown ciphertext version")
         try:
             raw = self._aead.decrypt(blob[1 : 1 + _NONCE], blob[1 + _NONCE :], column.encode())
-        except Exception as exc:  # cryptography raises InvalidTag; normalise for callers
+        except InvalidTag as exc:
             raise DecryptionError(f"{column}: ciphertext failed authentication") from exc
         return raw.decode("utf-8")
 
