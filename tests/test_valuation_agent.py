@@ -147,3 +147,14 @@ def test_request_model_validation():
     with pytest.raises(ValueError):
         ValuationRequest()
     assert ValuationRequest(case_ids=["C1x", "C2x"]).package_lines()[1].case_id == "C2x"
+
+
+def test_request_refuses_more_simulation_than_one_request_may_ask() -> None:
+    from pydantic import ValidationError
+
+    from agents.valuation.state import ValuationRequest
+
+    ok = ValuationRequest(case_ids=[f"C{i:06d}" for i in range(1, 2001)], paths=100_000)
+    assert ok.paths == 100_000
+    with pytest.raises(ValidationError, match="exceeds"):
+        ValuationRequest(case_ids=[f"C{i:06d}" for i in range(1, 20_002)], paths=100_000)

@@ -7,6 +7,10 @@ from typing import Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tools.valuation.models import CaseValuation, PackageLine, PackageValuation
+from tools.valuation.policy import load_policy
+
+# One request may simulate at most this many case-paths (10,000 cases x 10,000 paths take about 12 s on 2 cores).
+MAX_SIMULATED_PATHS = 200_000_000
 
 
 class ValuationRequest(BaseModel):
@@ -31,6 +35,12 @@ class ValuationRequest(BaseModel):
         ids = self.case_ids or [line.case_id for line in self.lines or []]
         if len(set(ids)) != len(ids):
             raise ValueError("a case appears twice in the package")
+        paths = self.paths or load_policy().monte_carlo.paths
+        if max(len(ids), 1) * paths > MAX_SIMULATED_PATHS:
+            raise ValueError(
+                f"{max(len(ids), 1):,} cases x {paths:,} paths exceeds the "
+                f"{MAX_SIMULATED_PATHS:,} simulated paths one request may ask for; lower `paths` or split the package"
+            )
         return self
 
     def package_lines(self) -> list[PackageLine]:
