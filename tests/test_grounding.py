@@ -24,3 +24,10 @@ def test_numbers_right_against_chinese_text_are_seen() -> None:
 def test_allowed_numbers_walks_nested_dumps() -> None:
     allowed = allowed_numbers([{"a": {"b": [1500, "2026-11-04"]}, "c": None, "d": True}])
     assert {"1500", "2026-11-04"} <= allowed
+
+
+def test_numbers_written_in_chinese_cannot_slip_past() -> None:
+    allowed = allowed_numbers([{"months": 12, "monthly": "3000.00", "due": "2026-11-18"}])
+    assert ungrounded("分十二期，每期三千元，11月18日前还", allowed) == []
+    assert ungrounded("可以减免五千元", allowed) == ["5000"]
+    assert ungrounded("请在11月20日前还款", allowed) == ["11", "20"]  # a date no tool gave

@@ -12,7 +12,6 @@ import logging
 
 from pydantic import BaseModel
 
-from agents.negotiation.grounding import allowed_for, stray_numbers
 from agents.negotiation.model_types import DraftReply
 from agents.negotiation.templates import Filled, MissingScriptError, UnfilledPlaceholderError, drafting_config, fill
 from agents.negotiation.types import CaseFacts, Draft, DraftChannel, Finding, PromiseOutcome
@@ -25,6 +24,7 @@ from prompts.negotiation import DRAFT_FACTS, DRAFT_POLICY, DRAFT_QUESTION, DRAFT
 from tools.compliance.models import Speaker, Transcript
 from tools.compliance.models import Turn as ReviewTurn
 from tools.compliance.review import review_with_model
+from tools.grounding import allowed_numbers, ungrounded
 from tools.negotiation.models import Offer
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ class DraftOutcome(BaseModel):
 
 def _allowed(inputs: DraftInputs) -> set[str]:
     config = drafting_config()
-    return allowed_for([inputs.facts, *inputs.offers, inputs.promise, config.model_dump(exclude={"scripts"})])
+    return allowed_numbers([inputs.facts, *inputs.offers, inputs.promise, config.model_dump(exclude={"scripts"})])
 
 
 async def _review(deps: Deps, case: CaseFile, text: str, channel: DraftChannel, at: dt.datetime) -> list[str]:
@@ -124,7 +124,7 @@ async def write_draft(
             log.warning("negotiation draft: model skipped: %s", type(exc).__name__)
             notes.append(f"模型调用失败，使用模板。 / Model call failed ({type(exc).__name__}); approved script used.")
         else:
-            stray = stray_numbers(text, allowed)
+            stray = ungrounded(text, allowed)
             problems = [] if stray else await _review(deps, case, text, inputs.channel, now)
             if stray:
                 findings.append(Finding(kind="grounding", source="model draft", detail=", ".join(stray[:5])))
@@ -137,7 +137,7 @@ async def write_draft(
             notes.append(
                 "模型草稿被拒绝，已按核准模板改写。 / The model's draft was rejected; rewritten from the script."
             )
-    stray = stray_numbers(filled.text, allowed)
+    stray = ungrounded(filled.text, allowed)
     if stray:  # cannot happen unless a script carries its own numbers; withheld rather than sent
         findings.append(Finding(kind="grounding", source="template", detail=", ".join(stray[:5])))
         return DraftOutcome(draft=_withheld(inputs.channel, filled.template_id, "模板数字未溯源 / ungrounded numbers"),

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from agents.negotiation.entry import TurnRequest, TurnResult, run_turn
-from agents.negotiation.grounding import allowed_for, stray_numbers
 from agents.negotiation.templates import drafting_config
 from agents.negotiation.types import DraftChannel, Intent
 from core.db import schema as s
@@ -22,6 +21,7 @@ from evals.models import SuiteContext
 from evals.targets.base import TargetOutput
 from graphs.checkpointing import serializer
 from graphs.negotiation import compile_graph
+from tools.grounding import allowed_numbers, ungrounded
 from tools.negotiation.authority import authority_role
 from tools.negotiation.offers import check_terms
 
@@ -142,7 +142,7 @@ def _record(deps: Deps, convo: Conversation, index: int, result: TurnResult, exp
     if draft is not None and draft.sendable and draft.text:
         config = drafting_config().model_dump(exclude={"scripts"})
         facts = {"outstanding_total": case.loan.outstanding_total, "dpd": case.loan.days_past_due}
-        stray = stray_numbers(draft.text, allowed_for([facts, *result.offers, result.promise, config]))
+        stray = ungrounded(draft.text, allowed_numbers([facts, *result.offers, result.promise, config]))
     return TurnRecord(
         conversation=convo.id, category=convo.category, adversarial=convo.adversarial, turn=index,
         case_id=result.case_id, expect=expect, result=result, offers_outside=outside, stray=stray,

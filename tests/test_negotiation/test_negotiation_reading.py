@@ -3,10 +3,10 @@ from decimal import Decimal
 
 import pytest
 
-from agents.negotiation.grounding import stray_numbers
 from agents.negotiation.reader import injection_spans, merge, read_rules
 from agents.negotiation.request import read_ask
 from agents.negotiation.types import DebtorReading
+from tools.grounding import ungrounded as stray_numbers
 from tools.negotiation.cn_dates import parse_cn_date
 from tools.negotiation.cn_numbers import amounts_in, cn_to_int, digits_for_numerals
 from tools.negotiation.promises import parse_promise
