@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
@@ -85,6 +86,20 @@ def deps(settings: Settings) -> Iterator[Deps]:
     d = build_deps(settings)
     yield d
     d.close()
+
+
+@pytest.fixture
+def client(deps: Deps) -> Iterator[TestClient]:
+    """The whole app (every router, lifespan run) over the private portfolio copy."""
+    from server.app import create_app
+
+    with TestClient(create_app(deps=deps)) as c:
+        yield c
+
+
+def auth(role: str) -> dict[str, str]:
+    """The ``X-API-Key`` header of a test role."""
+    return {"X-API-Key": API_KEYS[role]}
 
 
 @pytest.fixture

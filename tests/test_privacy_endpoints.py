@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from core.deps import Deps
 from qingshou.cli import app as cli_app
-from server.routes import redact
 from tests.conftest import API_KEYS
 
 TEXT = "借款人张伟手机13812345678，欠款12,345.67元，合同HT2023010100012345。"
-
-
-@pytest.fixture
-def client(deps: Deps) -> Iterator[TestClient]:
-    app = FastAPI()
-    app.state.deps = deps
-    app.include_router(redact.router)
-    with TestClient(app) as c:
-        yield c
 
 
 def test_redact_endpoint(client: TestClient) -> None:

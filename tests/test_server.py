@@ -1,18 +1,9 @@
 import json
-from collections.abc import Iterator
 
-import pytest
 from fastapi.testclient import TestClient
 
 from core.deps import Deps
-from server.app import create_app
 from tests.conftest import API_KEYS
-
-
-@pytest.fixture
-def client(deps: Deps) -> Iterator[TestClient]:
-    with TestClient(create_app(deps=deps)) as c:
-        yield c
 
 
 def h(role: str) -> dict[str, str]:

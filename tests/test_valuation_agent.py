@@ -1,7 +1,6 @@
 """Valuation agent: HTTP endpoint, template narrative, grounding of model narratives, workflow hooks."""
 
 import asyncio
-from collections.abc import Iterator
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -14,21 +13,10 @@ from agents.valuation.state import Narrative, ValuationRequest
 from agents.valuation.tools import TOOLS
 from core.deps import Deps
 from prompts.valuation import VALUATION_FACTS, VALUATION_QUESTION
-from server.app import create_app
-from server.routes import valuation as valuation_route
 from tests.conftest import API_KEYS
 from tools.triage.models import Tier, TriageResult
 from tools.valuation.policy import load_policy
 from tools.valuation.tool import value_case
-
-
-@pytest.fixture
-def client(deps: Deps) -> Iterator[TestClient]:
-    app = create_app(deps=deps)
-    if not any(getattr(r, "path", "") == "/v1/agents/valuation:invoke" for r in app.routes):
-        app.include_router(valuation_route.router)
-    with TestClient(app) as c:
-        yield c
 
 
 def h(role: str) -> dict[str, str]:

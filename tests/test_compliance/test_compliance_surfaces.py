@@ -6,7 +6,6 @@ import json
 import re
 import string
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,11 +13,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import prompts.compliance as compliance_prompts
-from core.deps import Deps
 from evals.runner import run_suite
 from qingshou.cli import app as cli
-from server.app import create_app
-from server.routes import compliance as compliance_routes
 from tests.conftest import API_KEYS
 from tools.compliance.models import Category
 from tools.compliance.parse import TranscriptError, parse_transcript
@@ -29,15 +25,6 @@ TEXT = "坐席：喂，张先生是吧？\n客户：你们这帮骗子！\n2026-
 
 def h(role: str) -> dict[str, str]:
     return {"X-API-Key": API_KEYS[role]}
-
-
-@pytest.fixture
-def client(deps: Deps) -> Iterator[TestClient]:
-    app = create_app(deps=deps)
-    if not any(getattr(r, "path", "") == "/v1/compliance/gate" for r in app.routes):
-        app.include_router(compliance_routes.router)
-    with TestClient(app) as c:
-        yield c
 
 
 def test_plain_text_lines_and_their_errors() -> None:

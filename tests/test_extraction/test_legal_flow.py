@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from docx import Document
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
@@ -14,8 +12,6 @@ from typer.testing import CliRunner
 from core.deps import Deps
 from core.synth.contracts import truth_from_case, write_contract
 from qingshou.cli import app as cli
-from server.app import create_app
-from server.routes import extraction
 from tests.conftest import API_KEYS
 from tools.legal.documents import docx_text
 
@@ -25,15 +21,6 @@ CASE = "C000001"
 def _contract(deps: Deps, tmp_path: Path, case_id: str = CASE, *, fmt: str = "docx", **changes: object) -> Path:
     truth = truth_from_case(deps.cases.get_case(case_id)).model_copy(update=changes)
     return write_contract(truth, tmp_path / f"contract-{case_id}.{fmt}", fmt).path  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def client(deps: Deps) -> Iterator[TestClient]:
-    application = create_app(deps=deps)
-    if not any(getattr(r, "path", "") == "/v1/legal-documents" for r in application.routes):
-        application.include_router(extraction.router)
-    with TestClient(application) as c:
-        yield c
 
 
 def _h(role: str) -> dict[str, str]:

@@ -1,6 +1,5 @@
 import json
 import string
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -8,24 +7,12 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import prompts.negotiation as negotiation_prompts
-from core.deps import Deps
 from qingshou.cli import app as cli
-from server.app import create_app
-from server.routes import negotiation
 from tests.conftest import API_KEYS
 
 
 def h(role: str) -> dict[str, str]:
     return {"X-API-Key": API_KEYS[role]}
-
-
-@pytest.fixture
-def client(deps: Deps) -> Iterator[TestClient]:
-    app = create_app(deps=deps)
-    if not any(getattr(r, "path", "") == "/v1/agents/negotiation:invoke" for r in app.routes):
-        app.include_router(negotiation.router)  # until server/app.py mounts it
-    with TestClient(app) as c:
-        yield c
 
 
 @pytest.mark.parametrize("name", [n for n in vars(negotiation_prompts) if n.isupper()])
