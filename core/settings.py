@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Role = Literal["collector", "supervisor", "compliance", "qa", "system"]
 ROLES: tuple[Role, ...] = ("collector", "supervisor", "compliance", "qa", "system")
+_TENANT = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
 
 class SettingsError(RuntimeError):
@@ -46,7 +48,8 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(default=60.0, gt=0)
     """Per-request timeout for model calls."""
     api_keys: str = ""
-    """Comma-separated ``key:role`` pairs; empty in local generates one key per role."""
+    """Comma-separated ``key:role`` pairs (``key:role@tenant`` binds a key to one tenant); empty in local generates
+    one key per role."""
     data_key: str | None = None
     """Base64 of a 32-byte AES key for PII at rest; empty in local generates one under ``var_dir``."""
     checkpoint_path: Path | None = None
@@ -73,9 +76,12 @@ class Settings(BaseSettings):
     @classmethod
     def _check_api_keys(cls, value: str) -> str:
         for pair in filter(None, (p.strip() for p in value.split(","))):
-            key, sep, role = pair.rpartition(":")
+            key, sep, grant = pair.rpartition(":")
             if not sep or not key:
                 raise ValueError(f"entry {pair!r} is not key:role")
+            role, _, tenant = grant.partition("@")
+            if "@" in grant and not _TENANT.fullmatch(tenant):
+                raise ValueError(f"tenant {tenant!r} must be 1-32 letters, digits, '-' or '_'")
             if role not in ROLES:
                 raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
             if len(key) < 16:
@@ -150,8 +156,17 @@ class Settings(BaseSettings):
             text = path.read_text().strip()
         out: dict[str, Role] = {}
         for pair in filter(None, (p.strip() for p in text.split(","))):
-            key, _, role = pair.rpartition(":")
-            out[key] = role  # type: ignore[assignment]
+            key, _, grant = pair.rpartition(":")
+            out[key] = grant.partition("@")[0]  # type: ignore[assignment]
+        return out
+
+    def api_key_tenants(self) -> dict[str, str]:
+        """Keys bound to one tenant (``key:role@tenant``); keys not listed see every tenant's shared data."""
+        out: dict[str, str] = {}
+        for pair in filter(None, (p.strip() for p in self.api_keys.split(","))):
+            key, _, grant = pair.rpartition(":")
+            if "@" in grant:
+                out[key] = grant.partition("@")[2]
         return out
 
 

@@ -33,6 +33,14 @@ def current_role(deps: DepsDep, x_api_key: Annotated[str | None, Header()] = Non
 CurrentRole = Annotated[Role, Depends(current_role)]
 
 
+def bound_tenant(deps: DepsDep, _role: CurrentRole, x_api_key: Annotated[str | None, Header()] = None) -> str | None:
+    """The tenant the caller's key is bound to (``key:role@tenant``), or None for an unbound key."""
+    return deps.settings.api_key_tenants().get(x_api_key or "")
+
+
+BoundTenant = Annotated[str | None, Depends(bound_tenant)]
+
+
 def require_roles(*allowed: Role) -> Callable[[Role], Role]:
     """A dependency that lets only ``allowed`` roles through (403 otherwise)."""
 

@@ -71,3 +71,13 @@ def test_cipher_round_trip_and_column_binding() -> None:
         FieldCipher(b"j" * 32).decrypt(blob, "debtors.name_enc")
     assert cipher.encrypt("张三", "x") != cipher.encrypt("张三", "x")
     assert cipher.lookup_hash("138 0013 8000") == cipher.lookup_hash("13800138000")
+
+
+def test_api_keys_may_bind_a_tenant(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QINGSHOU_API_KEYS", "abcdefghijklmnop01:collector@bank-a,abcdefghijklmnop02:qa")
+    settings = load_settings()
+    assert settings.api_key_roles() == {"abcdefghijklmnop01": "collector", "abcdefghijklmnop02": "qa"}
+    assert settings.api_key_tenants() == {"abcdefghijklmnop01": "bank-a"}
+    monkeypatch.setenv("QINGSHOU_API_KEYS", "abcdefghijklmnop01:collector@bad tenant!")
+    with pytest.raises(SettingsError, match="QINGSHOU_API_KEYS"):
+        load_settings()

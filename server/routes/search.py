@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from retrieval.factory import build_service
 from retrieval.models import SearchFilters, SearchHit
 from retrieval.service import RetrievalService
-from server.deps import CurrentRole, DepsDep
+from server.deps import BoundTenant, CurrentRole, DepsDep
 
 router = APIRouter(prefix="/v1/search", tags=["search"])
 _lock = threading.Lock()
@@ -49,10 +49,15 @@ def search(
     jurisdiction: Literal["CN", "US"] | None = None,
     effective_on: dt.date | None = None,
     tenant: Annotated[str | None, Query(max_length=64, description="Caller's tenant; its own documents show")] = None,
+    bound: BoundTenant = None,
 ) -> SearchPublic:
     """Search the knowledge base; every hit carries source, article or clause and chunk id."""
     if not q.strip():
         raise HTTPException(422, detail="q is blank")
+    if bound is not None:
+        if tenant is not None and tenant != bound:
+            raise HTTPException(403, detail=f"this key is bound to tenant {bound!r}; it may not search {tenant!r}")
+        tenant = bound
     filters = SearchFilters(jurisdiction=jurisdiction, effective_on=effective_on, tenant=tenant)
     hits = _service(request, deps).search(q, collection, filters=filters, mode=mode, limit=limit)
     return SearchPublic(query=q, collection=collection, mode=mode, hits=hits)

@@ -96,3 +96,33 @@ def test_get_v1_search(deps: Deps, tmp_path: Path) -> None:
             assert r.status_code == 422, bad
         assert client.get("/v1/search", params={"q": "   "}, headers=h).status_code == 422
     app.state.retrieval.close()
+
+
+def test_a_key_bound_to_a_tenant_searches_only_that_tenant(var_dir: Path, tmp_path: Path) -> None:
+    from core.deps import build_deps
+    from tests.conftest import make_settings
+    from tests.test_retrieval.docs import CONTRACT_TEXT
+
+    keys = "bank-a-key-0000000000001:collector@bank-a,free-key-00000000000001:supervisor"
+    deps = build_deps(make_settings(var_dir, api_keys=keys))
+    app = FastAPI()
+    app.include_router(router)
+    app.state.deps = deps
+    service = RetrievalService(make_store("server", tmp_path), HashEmbedder())
+    service.ingest([write(tmp_path / "a" / "contract.txt", CONTRACT_TEXT)], "contracts", tenant="bank-a")
+    service.ingest([write(tmp_path / "b" / "contract.txt", CONTRACT_TEXT)], "contracts", tenant="bank-b")
+    app.state.retrieval = service
+    with TestClient(app) as client:
+        bound = {"X-API-Key": "bank-a-key-0000000000001"}
+        params = {"q": "借款金额 罚息", "collection": "contracts", "limit": 20}
+        own = client.get("/v1/search", params=params, headers=bound)
+        assert own.status_code == 200 and own.json()["hits"]
+        assert {"/a/" in h["citation"]["source"] for h in own.json()["hits"]} == {True}
+        other = client.get("/v1/search", params=params | {"tenant": "bank-b"}, headers=bound)
+        assert other.status_code == 403 and "bank-a" in other.json()["detail"]
+        free = client.get(
+            "/v1/search", params=params | {"tenant": "bank-b"}, headers={"X-API-Key": "free-key-00000000000001"}
+        )
+        assert free.status_code == 200 and {"/b/" in h["citation"]["source"] for h in free.json()["hits"]} == {True}
+    service.close()
+    deps.close()
