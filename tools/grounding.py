@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import BaseModel
 
-from tools.negotiation.cn_numbers import digits_for_numerals
+from tools.cn_numbers import digits_for_numerals
 
 # Numbers as people write them: 1,234.56 / 12.5% / 2026-11-04 / 19:00 / ￥3000 / 3 个月.
 # Boundaries are ASCII letters/digits only: Chinese text sits right against numbers ("逾期45天").

@@ -8,8 +8,8 @@ from decimal import Decimal
 from pydantic import BaseModel, Field
 
 from core.domain import CaseFile
+from tools.cn_numbers import CN_NUMERAL, amounts_in, parse_number
 from tools.negotiation.authority import AuthorityRole, default_matrix
-from tools.negotiation.cn_numbers import CN_NUMERAL, amounts_in, parse_number
 from tools.negotiation.models import OfferTerms
 from tools.negotiation.offers import limits_for, max_penalty_waiver, min_down_payment, position
 from tools.negotiation.schedule import CENT, level_payment

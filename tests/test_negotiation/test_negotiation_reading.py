@@ -6,9 +6,9 @@ import pytest
 from agents.negotiation.reader import injection_spans, merge, read_rules
 from agents.negotiation.request import read_ask
 from agents.negotiation.types import DebtorReading
+from tools.cn_numbers import amounts_in, cn_to_int, digits_for_numerals
 from tools.grounding import ungrounded as stray_numbers
 from tools.negotiation.cn_dates import parse_cn_date
-from tools.negotiation.cn_numbers import amounts_in, cn_to_int, digits_for_numerals
 from tools.negotiation.promises import parse_promise
 
 TODAY = dt.date(2026, 11, 3)  # a Tuesday

@@ -6,7 +6,7 @@ import calendar
 import datetime as dt
 import re
 
-from tools.negotiation.cn_numbers import CN_NUMERAL, cn_to_int
+from tools.cn_numbers import CN_NUMERAL, cn_to_int
 
 _N = rf"(\d{{1,4}}|[{CN_NUMERAL}]{{1,4}})"
 _WEEKDAY = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6, "末": 5}

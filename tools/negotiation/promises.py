@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from core.db import schema as s
 from core.domain import CaseFile, PromiseStatus
 from core.repository import CaseNotFoundError, fen_to_yuan, yuan_to_fen
+from tools.cn_numbers import CN_NUMERAL, amounts_in, parse_number
 from tools.negotiation.cn_dates import parse_cn_date
-from tools.negotiation.cn_numbers import CN_NUMERAL, amounts_in, parse_number
 from tools.negotiation.schedule import CENT
 
 
