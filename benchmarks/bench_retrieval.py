@@ -21,11 +21,12 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.embeddings import CachedEmbedder, LocalE5Embedder
-from retrieval.knowledge import DENSE_NAME, search_filter
+from retrieval.fusion import fuse
+from retrieval.knowledge import DENSE_NAME, Fusion, search_filter
 from retrieval.models import SearchFilters
 from retrieval.service import RetrievalService
 from retrieval.sparse import SparseVec
-from retrieval.store.base import SPARSE_NAME, CollectionSpec, StoredPoint, VectorStore
+from retrieval.store.base import SPARSE_NAME, CollectionSpec, StoredPoint, VectorStore, prefetch_limit
 from retrieval.store.edge import EdgeStore
 from retrieval.store.server import ServerStore
 
@@ -78,13 +79,15 @@ def _fill(store: VectorStore, n: int, seed: int) -> float:
 def _latency(store: VectorStore, queries: int, seed: int) -> tuple[float, float]:
     rng = np.random.default_rng(seed + 1)
     where = search_filter("regulations", SearchFilters(tenant="t3"))
+    fusion = Fusion()
     samples = []
     for _ in range(queries):
         q = rng.standard_normal(DIM).astype(np.float32)
         q /= np.linalg.norm(q)
         vectors = [(DENSE_NAME, q.tolist()), (SPARSE_NAME, _sparse(rng, 6))]
         started = time.perf_counter()
-        store.query("regulations", vectors, where, 5)  # type: ignore[arg-type]
+        lists = store.query("regulations", vectors, where, prefetch_limit(5))
+        fuse(lists, fusion.weights([DENSE_NAME, SPARSE_NAME]), 5, fusion.method)
         samples.append((time.perf_counter() - started) * 1000)
     return _percentiles(samples)
 

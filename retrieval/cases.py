@@ -159,7 +159,7 @@ class CaseIndex:
         """Cases of the same tenant most like ``case`` (itself excluded)."""
         self.ensure()
         where = FilterSpec(equals={"tenant": case.tenant}, not_equals={"case_id": case.id})
-        records = self.store.query(CASES, [(FEATURES, case_features(case).tolist())], where, limit)
+        records = self.store.query(CASES, [(FEATURES, case_features(case).tolist())], where, limit)[0]
         return [
             SimilarCase(case_id=str(r.payload["case_id"]), score=r.score, summary=CaseSummary.model_validate(r.payload))
             for r in records

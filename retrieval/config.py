@@ -40,6 +40,10 @@ class RetrievalSettings(BaseSettings):
     """SQLite cache of passage vectors; empty means ``{var_dir}/embeddings-cache.sqlite``."""
     ingest_max_mb: float = Field(default=100.0, gt=0)
     """Files larger than this are refused before they are read."""
+    fusion: Literal["dbsf", "rrf"] = "dbsf"
+    """How a hybrid query fuses its dense and BM25 lists: weighted distribution-based score fusion, or weighted RRF."""
+    fusion_dense_weight: float = Field(default=0.7, ge=0.0, le=1.0)
+    """Weight of the dense list in the fusion; BM25 gets ``1 - weight``."""
 
     @field_validator("embeddings_url")
     @classmethod

@@ -13,7 +13,8 @@ from evals.models import EvalScore, SuiteContext
 from evals.targets.base import TargetOutput
 from retrieval.config import load_retrieval_settings
 from retrieval.factory import build_embedder
-from retrieval.models import Collection, SearchMode
+from retrieval.knowledge import Fusion
+from retrieval.models import Collection, SearchHit, SearchMode
 from retrieval.service import RetrievalService
 from retrieval.store.base import VectorStore
 from retrieval.store.edge import EdgeStore
@@ -35,8 +36,12 @@ class Question(BaseModel):
 class RetrievalParams(BaseModel):
     """``params`` of the suite."""
 
-    dataset: str = "questions.yaml"
+    datasets: list[str] = Field(default_factory=lambda: ["questions.yaml"], min_length=1)
     backend: Literal["edge", "server"] = "edge"
+
+
+RRF_BASELINE = Fusion(method="rrf", dense_weight=2 / 3)
+"""The fusion shipped before DBSF (weighted RRF, BM25 at half the dense weight), reported beside it for comparison."""
 
 
 class RetrievalSuiteOutput(TargetOutput):
@@ -45,6 +50,7 @@ class RetrievalSuiteOutput(TargetOutput):
     ranks: dict[str, list[int]]
     ids: list[str]
     langs: list[str]
+    sets: list[str] = Field(default_factory=list, description="Dataset file of each question")
 
 
 def _store(backend: str, workdir: Path) -> VectorStore:
@@ -60,7 +66,8 @@ def _store(backend: str, workdir: Path) -> VectorStore:
 def run_retrieval(context: SuiteContext) -> RetrievalSuiteOutput:
     """Index the packs into a scratch store (vectors come from the cache under ``var/``) and run the questions."""
     params = RetrievalParams.model_validate(context.config.params)
-    questions = [Question.model_validate(row) for row in context.datasets[params.dataset]]
+    rows = [(name, row) for name in params.datasets for row in context.datasets[name]]
+    questions = [Question.model_validate(row) for _, row in rows]
     settings = load_settings()
     embedder = build_embedder(settings, load_retrieval_settings())
     service = RetrievalService(_store(params.backend, context.workdir), embedder)
@@ -70,13 +77,15 @@ def run_retrieval(context: SuiteContext) -> RetrievalSuiteOutput:
         service.ensure_packs(collection)
     indexed_s = time.perf_counter() - started
     ranks: dict[str, list[int]] = {mode: [] for mode in MODES}
+    rrf_ranks: list[int] = []
     started = time.perf_counter()
     try:
         for q in questions:
             for mode in MODES:
                 hits = service.search(q.question, q.collection, mode=mode, limit=DEPTH)
-                found = [h.rank for h in hits if h.citation.chunk_id in q.answers]
-                ranks[mode].append(found[0] if found else 0)
+                ranks[mode].append(_first_correct(hits, q.answers))
+            baseline = service.kb.search(q.question, q.collection, limit=DEPTH, fusion=RRF_BASELINE)
+            rrf_ranks.append(_first_correct(baseline, q.answers))
     finally:
         service.close()
     per_query_ms = (time.perf_counter() - started) / max(len(questions) * len(MODES), 1) * 1000
@@ -84,15 +93,24 @@ def run_retrieval(context: SuiteContext) -> RetrievalSuiteOutput:
         ranks=ranks,
         ids=[q.id for q in questions],
         langs=[q.lang for q in questions],
+        sets=[Path(name).stem for name, _ in rows],
         facts={
             "questions": len(questions),
             "english_questions": sum(q.lang == "en" for q in questions),
             "backend": params.backend,
             "embedder": embedder.name,
+            "fusion": f"{service.kb.fusion.method}, dense weight {service.kb.fusion.dense_weight:g}",
+            "rrf_baseline_recall_at_5": round(_recall(rrf_ranks), 3),
+            "rrf_baseline_mrr": round(_mrr(rrf_ranks), 3),
             "index_seconds": round(indexed_s, 2),
             "mean_query_ms": round(per_query_ms, 1),
         },
     )
+
+
+def _first_correct(hits: list[SearchHit], answers: list[str]) -> int:
+    found = [h.rank for h in hits if h.citation.chunk_id in answers]
+    return found[0] if found else 0
 
 
 def _recall(ranks: list[int], k: int = 5) -> float:
@@ -108,6 +126,9 @@ def _by_lang(output: RetrievalSuiteOutput, mode: str) -> str:
     for lang in ("zh", "en"):
         sub = [r for r, lg in zip(output.ranks[mode], output.langs, strict=True) if lg == lang]
         parts.append(f"{lang}: recall@5 {_recall(sub):.3f} on {len(sub)}")
+    for name in dict.fromkeys(output.sets):
+        sub = [r for r, s in zip(output.ranks[mode], output.sets, strict=True) if s == name]
+        parts.append(f"{name}: {_recall(sub):.3f} on {len(sub)}")
     misses = [i for i, r in zip(output.ids, output.ranks[mode], strict=True) if not 0 < r <= 5]
     return "; ".join(parts) + f"; missed@5: {', '.join(misses[:12]) or 'none'}"
 

@@ -9,6 +9,7 @@ import httpx
 from core.settings import Settings
 from retrieval.config import RetrievalSettings, load_retrieval_settings
 from retrieval.embeddings import CachedEmbedder, Embedder, LocalE5Embedder, RemoteEmbedder, http_embeddings_call
+from retrieval.knowledge import Fusion
 from retrieval.service import RetrievalService
 from retrieval.store.base import VectorStore
 from retrieval.store.edge import EdgeStore
@@ -58,4 +59,5 @@ def build_service(
         store=store or build_store(settings, rs),
         embedder=embedder or build_embedder(settings, rs),
         max_bytes=int(rs.ingest_max_mb * 2**20),
+        fusion=Fusion(method=rs.fusion, dense_weight=rs.fusion_dense_weight),
     )

@@ -7,7 +7,10 @@ import hashlib
 import uuid
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from retrieval.embeddings import Embedder
+from retrieval.fusion import FusionMethod, fuse
 from retrieval.models import SHARED_TENANT, Chunk, Citation, Collection, DocMeta, SearchFilters, SearchHit, SearchMode
 from retrieval.sparse import document_vector, query_vector
 from retrieval.store.base import (
@@ -19,9 +22,14 @@ from retrieval.store.base import (
     Vector,
     VectorStore,
     date_value,
+    prefetch_limit,
 )
 
 DENSE_NAME = "dense"
+INDEX_VERSION = "2"
+"""Version of what a point is built from (chunk text for the embedding, BM25 tokenisation). Points written by another
+version are re-written the next time their source is ingested or their pack is checked, even if the file is
+unchanged. 2: Chinese numerals read as digits before BM25 (三次 and 3次 are one term)."""
 _ID_NAMESPACE = uuid.UUID("6c0f7f1e-3a57-4f55-9a0c-7d1b1f0e5a11")
 
 
@@ -37,7 +45,8 @@ def index_text(chunk: Chunk) -> str:
 
 def point_id(collection: str, tenant: str, source: str, doc_hash: str, ordinal: int) -> str:
     """Deterministic point id, so re-writing the same document version replaces rather than duplicates."""
-    return str(uuid.uuid5(_ID_NAMESPACE, f"{collection}\x00{tenant}\x00{source}\x00{doc_hash}\x00{ordinal}"))
+    key = f"{collection}\x00{tenant}\x00{source}\x00{doc_hash}\x00{INDEX_VERSION}\x00{ordinal}"
+    return str(uuid.uuid5(_ID_NAMESPACE, key))
 
 
 def tenant_filter(tenant: str | None) -> FilterSpec:
@@ -71,6 +80,7 @@ def _payload(chunk: Chunk) -> dict[str, Any]:
         "citation": meta.citation,
         "tenant": meta.tenant,
         "doc_hash": meta.doc_hash,
+        "index_version": INDEX_VERSION,
         "verified": meta.verified,
         "chunk_id": chunk.chunk_id,
         "article": chunk.article,
@@ -113,12 +123,24 @@ def to_hit(rank: int, record: ScoredRecord, collection: Collection) -> SearchHit
     )
 
 
+class Fusion(BaseModel):
+    """How a hybrid query fuses its dense and BM25 candidate lists (see :mod:`retrieval.fusion`)."""
+
+    method: FusionMethod = "dbsf"
+    dense_weight: float = Field(default=0.7, ge=0.0, le=1.0, description="BM25 gets 1 - dense_weight")
+
+    def weights(self, names: list[str]) -> list[float]:
+        """Fusion weight per candidate list, in the order of ``names``."""
+        return [1.0 - self.dense_weight if name == SPARSE_NAME else self.dense_weight for name in names]
+
+
 class KnowledgeBase:
     """Documents in, ranked chunks with citations out, over any :class:`VectorStore`."""
 
-    def __init__(self, store: VectorStore, embedder: Embedder) -> None:
+    def __init__(self, store: VectorStore, embedder: Embedder, fusion: Fusion | None = None) -> None:
         self.store = store
         self.embedder = embedder
+        self.fusion = fusion or Fusion()
 
     def doc_spec(self, collection: Collection) -> CollectionSpec:
         """Vectors of a document collection: the embedding and BM25."""
@@ -129,11 +151,17 @@ class KnowledgeBase:
         self.store.ensure_collection(self.doc_spec(collection))
 
     def current_hash(self, meta: DocMeta) -> str | None:
-        """Content hash of the indexed version of a source, or None when it is not indexed."""
+        """Content hash of the indexed version of a source, or None when it is not indexed.
+
+        Points written by another :data:`INDEX_VERSION` answer ``stale:<hash>``, so an unchanged file is re-indexed.
+        """
         self.ensure(meta.collection)
         where = FilterSpec(equals={"source": meta.source, "tenant": meta.tenant})
         found = self.store.payloads(meta.collection, where, limit=1)
-        return str(found[0]["doc_hash"]) if found else None
+        if not found:
+            return None
+        doc_hash = str(found[0]["doc_hash"])
+        return doc_hash if str(found[0].get("index_version", "")) == INDEX_VERSION else f"stale:{doc_hash}"
 
     def write_document(self, chunks: list[Chunk]) -> str:
         """Index one document's chunks, replacing an older version of the same source.
@@ -166,16 +194,23 @@ class KnowledgeBase:
             # Nothing half-ingested: remove whatever part of this version reached the store, then re-raise.
             self.store.delete(
                 meta.collection,
-                FilterSpec(equals={"source": meta.source, "tenant": meta.tenant, "doc_hash": meta.doc_hash}),
+                FilterSpec(
+                    equals={
+                        "source": meta.source,
+                        "tenant": meta.tenant,
+                        "doc_hash": meta.doc_hash,
+                        "index_version": INDEX_VERSION,
+                    }
+                ),
             )
             raise
         if previous is not None:
-            self.store.delete(
-                meta.collection,
-                FilterSpec(
-                    equals={"source": meta.source, "tenant": meta.tenant}, not_equals={"doc_hash": meta.doc_hash}
-                ),
-            )
+            # Older versions of the file, and points of this file built by an older INDEX_VERSION.
+            for stale in ({"doc_hash": meta.doc_hash}, {"index_version": INDEX_VERSION}):
+                self.store.delete(
+                    meta.collection,
+                    FilterSpec(equals={"source": meta.source, "tenant": meta.tenant}, not_equals=stale),
+                )
         return "indexed" if previous is None else "replaced"
 
     def delete_source(self, collection: Collection, source: str, tenant: str) -> int:
@@ -195,6 +230,7 @@ class KnowledgeBase:
         filters: SearchFilters | None = None,
         mode: SearchMode = "hybrid",
         limit: int = 5,
+        fusion: Fusion | None = None,
     ) -> list[SearchHit]:
         """Rank chunks of ``collection`` for ``query``.
 
@@ -202,8 +238,9 @@ class KnowledgeBase:
             query: Question or keywords, Chinese or English.
             collection: Which document collection.
             filters: Payload filters (tenant, jurisdiction, effective date, source, document type).
-            mode: ``hybrid`` (dense and BM25 prefetch fused with RRF), ``dense`` or ``sparse``.
+            mode: ``hybrid`` (dense and BM25 candidate lists, fused), ``dense`` or ``sparse``.
             limit: Number of hits.
+            fusion: Overrides this knowledge base's fusion for one query (the eval compares methods this way).
         """
         if not query.strip():
             raise ValueError("query is empty")
@@ -218,7 +255,12 @@ class KnowledgeBase:
                 vectors.append((SPARSE_NAME, sparse))
             elif mode == "sparse":
                 return []
-        records = self.store.query(collection, vectors, where, limit)
+        if len(vectors) == 1:
+            records = self.store.query(collection, vectors, where, limit)[0]
+        else:
+            fusion = fusion or self.fusion
+            lists = self.store.query(collection, vectors, where, prefetch_limit(limit))
+            records = fuse(lists, fusion.weights([name for name, _ in vectors]), limit, fusion.method)
         return [to_hit(i, r, collection) for i, r in enumerate(records, start=1)]
 
     def close(self) -> None:

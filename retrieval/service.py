@@ -7,7 +7,7 @@ from pathlib import Path
 
 from retrieval.embeddings import Embedder
 from retrieval.ingest import ingest_paths
-from retrieval.knowledge import KnowledgeBase
+from retrieval.knowledge import Fusion, KnowledgeBase
 from retrieval.models import (
     SHARED_TENANT,
     Collection,
@@ -28,9 +28,15 @@ class RetrievalService:
     """One knowledge base over one store, with the shipped packs kept indexed."""
 
     def __init__(
-        self, store: VectorStore, embedder: Embedder, max_bytes: int = 100 * 2**20, *, index_packs: bool = True
+        self,
+        store: VectorStore,
+        embedder: Embedder,
+        max_bytes: int = 100 * 2**20,
+        *,
+        index_packs: bool = True,
+        fusion: Fusion | None = None,
     ) -> None:
-        self.kb = KnowledgeBase(store, embedder)
+        self.kb = KnowledgeBase(store, embedder, fusion)
         self.packs = PackIndexer()
         self.max_bytes = max_bytes
         self.index_packs = index_packs

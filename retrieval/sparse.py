@@ -12,6 +12,8 @@ from functools import lru_cache
 
 from pydantic import BaseModel
 
+from tools.cn_numbers import digits_for_numerals
+
 K1 = 1.2
 B = 0.75
 AVG_LEN = 120.0
@@ -57,6 +59,11 @@ _DOMAIN_WORDS = (
     "征信",
 )
 _jieba_lock = threading.Lock()
+# A lone numeral before a measure word is a count (三次, 两人, 七天): written as a digit so it meets "3次" / "2人".
+# 一 is left alone: far more often part of a word (一律, 一次性, 一个) than a count.
+_LONE_COUNT = re.compile(r"([二两三四五六七八九十])(?=[次个人名天点日周月年条位遍])")
+_LONE_DIGIT = {"二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
+               "十": "10"}  # fmt: skip
 
 
 class SparseVec(BaseModel):
@@ -82,11 +89,20 @@ def _jieba() -> object:
     return jieba
 
 
+def normalise_numbers(text: str) -> str:
+    """Chinese numerals as digits (二十八 -> 28, 晚上十点 -> 晚上10点, 三次 -> 3次), alike for documents and queries."""
+    text = digits_for_numerals(text)
+    return _LONE_COUNT.sub(lambda m: _LONE_DIGIT[m.group(1)], text)
+
+
 def tokenize(text: str) -> list[str]:
-    """Lower-cased English words and numbers, jieba search-mode tokens for Chinese runs; stopwords dropped."""
+    """Lower-cased English words and numbers, jieba search-mode tokens for Chinese runs; stopwords dropped.
+
+    Chinese numerals are read as digits first (:func:`normalise_numbers`).
+    """
     jieba = _jieba()
     tokens: list[str] = []
-    for match in _WORD.finditer(text.lower()):
+    for match in _WORD.finditer(normalise_numbers(text).lower()):
         piece = match.group(0)
         if _CJK.match(piece):
             tokens.extend(t for t in jieba.cut_for_search(piece) if t.strip())  # type: ignore[attr-defined]

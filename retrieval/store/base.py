@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from retrieval.sparse import SparseVec
 
-INDEXED_KEYWORDS = ("collection", "source", "jurisdiction", "doc_type", "doc_hash", "case_id")
+INDEXED_KEYWORDS = ("collection", "source", "jurisdiction", "doc_type", "doc_hash", "index_version", "case_id")
 INDEXED_DATES = ("effective_from", "effective_to")
 TENANT_FIELD = "tenant"
 
@@ -92,8 +92,11 @@ class VectorStore(Protocol):
 
     def query(
         self, collection: str, vectors: list[tuple[str, Vector]], where: FilterSpec, limit: int
-    ) -> list[ScoredRecord]:
-        """Nearest points for one named vector, or RRF fusion of several prefetches (each filtered)."""
+    ) -> list[list[ScoredRecord]]:
+        """Nearest points for each named vector, each search filtered: one ranked list per vector, in order.
+
+        Fusing the lists of a hybrid query is the caller's job (:mod:`retrieval.fusion`), so every backend ranks alike.
+        """
         ...
 
     def optimize(self) -> None:
@@ -106,17 +109,9 @@ class VectorStore(Protocol):
 
 
 PREFETCH_FACTOR = 4
-RRF_K = 60
-# Weight of each ranked list in the fusion. The multilingual dense model carries paraphrases and cross-language
-# questions; BM25 adds exact terms (article numbers, CFR sections) but its list is noisier, so it counts half.
-RRF_SPARSE_WEIGHT = 0.5
-
-
-def rrf_weights(names: list[str]) -> list[float]:
-    """Fusion weight per prefetch, in the order of ``names``."""
-    return [RRF_SPARSE_WEIGHT if name == SPARSE_NAME else 1.0 for name in names]
+MIN_PREFETCH = 40
 
 
 def prefetch_limit(limit: int) -> int:
-    """How many candidates each prefetch stage brings to the fusion."""
-    return max(limit * PREFETCH_FACTOR, 20)
+    """How many candidates each list of a hybrid query brings to the fusion (score statistics need a few dozen)."""
+    return max(limit * PREFETCH_FACTOR, MIN_PREFETCH)

@@ -13,7 +13,6 @@ from retrieval.sparse import SparseVec
 from retrieval.store.base import (
     INDEXED_DATES,
     INDEXED_KEYWORDS,
-    RRF_K,
     SPARSE_NAME,
     TENANT_FIELD,
     CollectionSpec,
@@ -23,8 +22,6 @@ from retrieval.store.base import (
     StoreError,
     Vector,
     date_value,
-    prefetch_limit,
-    rrf_weights,
 )
 
 _SPEC_FILE = "qingshou-spec.json"
@@ -166,28 +163,20 @@ class EdgeStore:
 
     def query(
         self, collection: str, vectors: list[tuple[str, Vector]], where: FilterSpec, limit: int
-    ) -> list[ScoredRecord]:
-        """One nearest-vector search, or RRF over filtered prefetches."""
+    ) -> list[list[ScoredRecord]]:
+        """One filtered nearest-vector search per named vector."""
         flt = _filter(where)
-        if len(vectors) == 1:
-            name, vec = vectors[0]
+        shard = self._shard(collection)
+        lists = []
+        for name, vec in vectors:
             request = qe.QueryRequest(
                 limit=limit, query=qe.Query.Nearest(_vector(vec), using=name), filter=flt, with_payload=True
             )
-        else:
-            prefetches = [
-                qe.Prefetch(limit=prefetch_limit(limit), query=qe.Query.Nearest(_vector(v), using=n), filter=flt)
-                for n, v in vectors
-            ]
-            request = qe.QueryRequest(
-                limit=limit,
-                prefetches=prefetches,
-                query=qe.Fusion.Rrf(k=RRF_K, weights=rrf_weights([n for n, _ in vectors])),  # type: ignore[arg-type]
-                filter=flt,
-                with_payload=True,
+            points = shard.query(request)
+            lists.append(
+                [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]
             )
-        points = self._shard(collection).query(request)
-        return [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in points]
+        return lists
 
     def optimize(self) -> None:
         """Run the segment optimizers in-process (builds HNSW once a segment is large enough)."""

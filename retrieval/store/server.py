@@ -15,7 +15,6 @@ from retrieval.sparse import SparseVec
 from retrieval.store.base import (
     INDEXED_DATES,
     INDEXED_KEYWORDS,
-    RRF_K,
     SPARSE_NAME,
     TENANT_FIELD,
     CollectionSpec,
@@ -25,8 +24,6 @@ from retrieval.store.base import (
     StoreError,
     Vector,
     date_value,
-    prefetch_limit,
-    rrf_weights,
 )
 
 
@@ -141,27 +138,18 @@ class ServerStore:
 
     def query(
         self, collection: str, vectors: list[tuple[str, Vector]], where: FilterSpec, limit: int
-    ) -> list[ScoredRecord]:
-        """One nearest-vector search, or RRF over filtered prefetches."""
+    ) -> list[list[ScoredRecord]]:
+        """One filtered nearest-vector search per named vector, sent to the server as one batch."""
         flt = _filter(where)
-        if len(vectors) == 1:
-            name, vec = vectors[0]
-            result = self._client.query_points(
-                collection, query=_vector(vec), using=name, query_filter=flt, limit=limit, with_payload=True
-            )
-        else:
-            prefetch = [
-                m.Prefetch(query=_vector(v), using=n, filter=flt, limit=prefetch_limit(limit)) for n, v in vectors
-            ]
-            result = self._client.query_points(
-                collection,
-                prefetch=prefetch,
-                query=m.RrfQuery(rrf=m.Rrf(k=RRF_K, weights=rrf_weights([n for n, _ in vectors]))),
-                query_filter=flt,
-                limit=limit,
-                with_payload=True,
-            )
-        return [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in result.points]
+        requests = [
+            m.QueryRequest(query=_vector(vec), using=name, filter=flt, limit=limit, with_payload=True)
+            for name, vec in vectors
+        ]
+        responses = self._client.query_batch_points(collection, requests=requests)
+        return [
+            [ScoredRecord(id=str(p.id), score=float(p.score), payload=dict(p.payload or {})) for p in r.points]
+            for r in responses
+        ]
 
     def optimize(self) -> None:
         """Nothing to do: a server runs its optimizers itself (and local mode has none)."""
