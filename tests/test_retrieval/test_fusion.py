@@ -102,3 +102,20 @@ def test_points_of_an_older_index_version_are_rebuilt_once(
     assert store.count("regulations", FilterSpec(equals={"index_version": "new"})) == 4
     assert svc.ingest([doc], "regulations").files[0].status == "unchanged"
     svc.close()
+
+
+def test_fusion_comes_from_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings) -> None:
+    from core.settings import SettingsError
+    from retrieval.config import load_retrieval_settings
+    from retrieval.factory import build_service
+
+    monkeypatch.setenv("QINGSHOU_FUSION", "rrf")
+    monkeypatch.setenv("QINGSHOU_FUSION_DENSE_WEIGHT", "0.6")
+    svc = build_service(
+        settings, load_retrieval_settings(), store=make_store("edge", tmp_path), embedder=HashEmbedder()
+    )
+    assert svc.kb.fusion == Fusion(method="rrf", dense_weight=0.6)
+    svc.close()
+    monkeypatch.setenv("QINGSHOU_FUSION_DENSE_WEIGHT", "1.5")
+    with pytest.raises(SettingsError, match="QINGSHOU_FUSION_DENSE_WEIGHT"):
+        load_retrieval_settings()
