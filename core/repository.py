@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -16,6 +17,8 @@ from core.crypto import FieldCipher
 from core.db import schema as s
 
 FEN = Decimal("0.01")
+ID_CHUNK = 900
+"""Case ids per ``IN (...)`` query (well under SQLite's and PostgreSQL's bound-parameter limits)."""
 SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 
 
@@ -76,10 +79,25 @@ class CaseRepository:
         self.cipher = cipher
 
     # ---- reads ----------------------------------------------------------------------------------
-    def exists(self, case_id: str) -> bool:
-        """Whether ``case_id`` exists."""
+    def exists(self, case_id: str, *, tenant: str | None = None) -> bool:
+        """Whether ``case_id`` exists (and, when ``tenant`` is given, belongs to that tenant)."""
+        found = self.tenant_of(case_id)
+        return found is not None and (tenant is None or found == tenant)
+
+    def tenant_of(self, case_id: str) -> str | None:
+        """The tenant owning ``case_id``, or None when there is no such case."""
         with self.sessions() as session:
-            return session.get(s.Case, case_id) is not None
+            return session.scalar(select(s.Case.tenant).where(s.Case.id == case_id))
+
+    def tenants_of(self, case_ids: Iterable[str]) -> dict[str, str]:
+        """Tenant of each given case that exists (unknown ids are left out)."""
+        wanted = sorted(set(case_ids))
+        out: dict[str, str] = {}
+        with self.sessions() as session:
+            for start in range(0, len(wanted), ID_CHUNK):
+                stmt = select(s.Case.id, s.Case.tenant).where(s.Case.id.in_(wanted[start : start + ID_CHUNK]))
+                out.update({case_id: tenant for case_id, tenant in session.execute(stmt)})
+        return out
 
     def count(self, filters: CaseFilters | None = None) -> int:
         """Number of cases matching ``filters``."""
@@ -138,11 +156,19 @@ class CaseRepository:
                 stmt = stmt.where(cond)
         return stmt
 
-    def get_case(self, case_id: str) -> domain.CaseFile:
-        """The whole case file, decrypted. Raises :class:`CaseNotFoundError`."""
+    def get_case(self, case_id: str, *, tenant: str | None = None) -> domain.CaseFile:
+        """The whole case file, decrypted.
+
+        Args:
+            case_id: The case.
+            tenant: When given, a case of another tenant is treated as unknown.
+
+        Raises:
+            CaseNotFoundError: No such case (or it belongs to another tenant than ``tenant``).
+        """
         with self.sessions() as session:
             case = session.get(s.Case, case_id)
-            if case is None:
+            if case is None or (tenant is not None and case.tenant != tenant):
                 raise CaseNotFoundError(case_id)
             loan = session.get_one(s.Loan, case.loan_id)
             debtor = session.get_one(s.Debtor, case.debtor_id)

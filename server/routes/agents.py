@@ -9,6 +9,7 @@ from starlette.concurrency import run_in_threadpool
 
 from core.settings import Role
 from server.deps import DepsDep, require_roles
+from server.tenancy import Scope
 from tools.triage.models import TriageRequest, TriageResult
 from tools.triage.tool import triage_case
 
@@ -18,6 +19,7 @@ TriageRole = Annotated[Role, Depends(require_roles("collector", "supervisor", "q
 
 
 @router.post("/triage:invoke", response_model=TriageResult)
-async def invoke_triage(body: TriageRequest, deps: DepsDep, _role: TriageRole) -> TriageResult:
+async def invoke_triage(body: TriageRequest, deps: DepsDep, scope: Scope, _role: TriageRole) -> TriageResult:
     """Triage one case: tier, queue, strategy, channel, contact window and reasons."""
+    await run_in_threadpool(scope.require_case, body.case_id)
     return await run_in_threadpool(triage_case, deps.cases, body.case_id)

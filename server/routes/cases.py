@@ -13,6 +13,7 @@ from core.masking import mask_address, mask_name, mask_phone, mask_resident_id
 from core.repository import CaseFilters
 from core.settings import Role
 from server.deps import PII_ROLES, CurrentRole, DepsDep
+from server.tenancy import ListTenant, Scope
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
 
@@ -80,6 +81,7 @@ class CaseDetail(BaseModel):
 def list_cases(
     deps: DepsDep,
     role: CurrentRole,
+    tenant: ListTenant,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
     bucket: Annotated[str | None, Query(pattern=r"^M[0-6]\+?$")] = None,
@@ -91,7 +93,7 @@ def list_cases(
     min_dpd: Annotated[int | None, Query(ge=0)] = None,
     max_dpd: Annotated[int | None, Query(ge=0)] = None,
 ) -> CasesPage:
-    """List cases by id, filtered; debtor names masked unless the role may see PII."""
+    """List cases by id, filtered (a bound key: its tenant's only); names masked unless the role may see PII."""
     filters = CaseFilters(
         bucket=bucket,
         tier=tier,
@@ -101,6 +103,7 @@ def list_cases(
         product=product,
         min_dpd=min_dpd,
         max_dpd=max_dpd,
+        tenant=tenant,
     )
     show = role in PII_ROLES
     rows = deps.cases.list_cases(limit, offset, filters)
@@ -124,9 +127,9 @@ def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseDetail)
-def get_case(case_id: str, deps: DepsDep, role: CurrentRole) -> CaseDetail:
-    """One case with its loan, people, history and audit trail."""
-    return case_detail(deps.cases.get_case(case_id), role)
+def get_case(case_id: str, scope: Scope, role: CurrentRole) -> CaseDetail:
+    """One case with its loan, people, history and audit trail (404 for another tenant's case)."""
+    return case_detail(scope.get_case(case_id), role)
 
 
 def case_detail(case: CaseFile, role: Role) -> CaseDetail:

@@ -20,6 +20,7 @@ from core.repository import CaseNotFoundError
 from core.settings import Role
 from server.deps import PII_ROLES, CurrentRole, DepsDep
 from server.sse import sse
+from server.tenancy import Scope
 
 router = APIRouter(prefix="/v1/chat", tags=["chat"])
 
@@ -81,14 +82,17 @@ async def chat(
     request: Request,
     deps: DepsDep,
     role: CurrentRole,
+    scope: Scope,
     stream: Annotated[bool, Query()] = True,
 ) -> StreamingResponse | dict[str, Any]:
     """Answer a staff request; streams SSE events (intent, card, thread, update..., message) by default."""
     intent = parse_intent(body.message)
-    if intent.case_id and not deps.cases.exists(intent.case_id):
+    if intent.case_id and not scope.sees(intent.case_id):
         raise CaseNotFoundError(intent.case_id)
-    if body.thread_id and request.app.state.threads.get(body.thread_id) is None:
-        raise HTTPException(404, detail=f"unknown thread: {body.thread_id}")
+    if body.thread_id:
+        thread = request.app.state.threads.get(body.thread_id)
+        if thread is None or not scope.sees_thread(thread):
+            raise HTTPException(404, detail=f"unknown thread: {body.thread_id}")
     events = _events(request, deps, role, body, intent)
     if stream:
         frames = (sse(name, data) async for name, data in events)

@@ -11,16 +11,19 @@ from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from agents.compliance.service import invoke, report
+from agents.compliance.service import invoke, period_bounds, report
+from core.deps import Deps
 from core.domain import ContactAttempt
 from core.settings import Role
 from server.deps import DepsDep, require_roles
+from server.tenancy import ListTenant, Scope, only_tenant
 from tools.compliance.gate import GateDecision, PlannedContact, check_contact
 from tools.compliance.models import ReviewChannel, ReviewResult, Transcript
 from tools.compliance.parse import MAX_INPUT_CHARS, TranscriptError, transcript_from_data, transcript_from_lines
-from tools.compliance.report import ComplianceReport
+from tools.compliance.report import ComplianceReport, build_report
 from tools.compliance.report_html import render_html
 from tools.compliance.review import UnknownJurisdictionError
+from tools.compliance.store import ReviewStore
 
 router = APIRouter(tags=["compliance"])
 
@@ -72,10 +75,19 @@ async def _read_transcript(request: Request, channel: ReviewChannel) -> Transcri
         raise _unprocessable(str(exc)) from None
 
 
+def _tenant_report(deps: Deps, tenant: str, team: str | None, start: dt.date, end: dt.date) -> ComplianceReport:
+    """The report over reviews of ``tenant``'s cases only (a review naming no case belongs to no tenant)."""
+    lo, hi = period_bounds(start, end)
+    rows = ReviewStore(deps.sessions, deps.guard).query(team=team, start=lo, end=hi)
+    kept = only_tenant(deps.cases, rows, lambda r: r.case_id, tenant)
+    return build_report(kept, team=team, start=start, end=end)
+
+
 @router.post("/v1/agents/compliance:invoke", response_model=ReviewResponse)
 async def invoke_compliance(
     request: Request,
     deps: DepsDep,
+    scope: Scope,
     _role: ReviewRole,
     jurisdiction: Jurisdiction = "CN",
     save: bool = False,
@@ -83,6 +95,8 @@ async def invoke_compliance(
 ) -> ReviewResponse:
     """Review a transcript (JSON, or text/plain lines 坐席：/客户：): verdict, findings with citations, masked PII."""
     transcript = await _read_transcript(request, channel)
+    if transcript.case_id:
+        await run_in_threadpool(scope.require_case, transcript.case_id)
     try:
         result, review_id = await invoke(deps, transcript, jurisdiction=jurisdiction, save=save, source="api")
     except (UnknownJurisdictionError, ValueError) as exc:
@@ -91,9 +105,9 @@ async def invoke_compliance(
 
 
 @router.post("/v1/compliance/gate", response_model=GateDecision)
-async def gate(body: GateRequest, deps: DepsDep, _role: ReviewRole) -> GateDecision:
+async def gate(body: GateRequest, scope: Scope, _role: ReviewRole) -> GateDecision:
     """May this contact be made now? Flags, quiet hours, third parties, call frequency (CN or US Reg F)."""
-    case = await run_in_threadpool(deps.cases.get_case, body.case_id)
+    case = await run_in_threadpool(scope.get_case, body.case_id)
     history = body.history if body.history is not None else case.contacts
     return check_contact(body.plan, history, case=case, jurisdiction=body.jurisdiction)
 
@@ -102,14 +116,21 @@ async def gate(body: GateRequest, deps: DepsDep, _role: ReviewRole) -> GateDecis
 async def compliance_report(
     deps: DepsDep,
     _role: ReportRole,
+    tenant: ListTenant,
     start: Annotated[dt.date, Query(alias="from", description="First day")],
     end: Annotated[dt.date, Query(alias="to", description="Last day included")],
     team: str | None = None,
     format: Literal["json", "html"] = "json",
 ) -> ComplianceReport | HTMLResponse:
-    """Violations per team and period, by category and rule, with masked examples (JSON or HTML)."""
+    """Violations per team and period, by category and rule, with masked examples (JSON or HTML).
+
+    With a tenant (the key's own when it is bound) only reviews of that tenant's cases count.
+    """
     try:
-        result = await run_in_threadpool(report, deps, team=team, start=start, end=end)
+        if tenant is None:
+            result = await run_in_threadpool(report, deps, team=team, start=start, end=end)
+        else:
+            result = await run_in_threadpool(_tenant_report, deps, tenant, team, start, end)
     except ValueError as exc:
         raise _unprocessable(str(exc)) from None
     if format == "html":

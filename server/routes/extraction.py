@@ -13,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 
 from core.settings import Role
 from server.deps import PII_ROLES, CurrentRole, DepsDep, require_roles
+from server.tenancy import Scope, TenantScope
 from tools.extraction.document import MAX_BYTES, ContractInputError, load_contract
 from tools.extraction.schema import ExtractionResult
 from tools.legal.claims import ClaimsError
@@ -57,6 +58,7 @@ def _upload_error(exc: ContractInputError) -> HTTPException:
 async def invoke_extraction(
     deps: DepsDep,
     role: CurrentRole,
+    scope: Scope,
     file: Annotated[UploadFile, File(description="Contract: text PDF, DOCX or TXT")],
     case_id: Annotated[str | None, Form(max_length=16)] = None,
     store: Annotated[bool, Form()] = False,
@@ -76,7 +78,7 @@ async def invoke_extraction(
         raise HTTPException(413, detail=f"file over {MAX_BYTES:,} bytes")
     if store and not case_id:
         raise HTTPException(422, detail="store needs a case_id")
-    case = await run_in_threadpool(deps.cases.get_case, case_id) if case_id else None
+    case = await run_in_threadpool(scope.get_case, case_id) if case_id else None
     with tempfile.TemporaryDirectory(prefix="qingshou-upload-") as folder:
         path = Path(folder) / f"{Path(file.filename or 'contract').stem[:100] or 'contract'}{suffix}"
         path.write_bytes(content)
@@ -95,10 +97,13 @@ async def invoke_extraction(
 
 
 @router.post("/v1/legal-documents", response_model=LegalDocumentPublic, status_code=status.HTTP_201_CREATED)
-async def create_legal_document(body: LegalDocumentCreate, deps: DepsDep, role: DraftRole) -> LegalDocumentPublic:
+async def create_legal_document(
+    body: LegalDocumentCreate, deps: DepsDep, scope: Scope, role: DraftRole
+) -> LegalDocumentPublic:
     """Draft a document (pending until a supervisor approves it)."""
     from agents.extraction.legal import NoExtractionError, draft_for_case
 
+    await run_in_threadpool(scope.require_case, body.case_id)
     try:
         drafted = await run_in_threadpool(
             draft_for_case, deps, body.case_id, body.kind, actor=f"api:{role}", claim_date=body.claim_date
@@ -111,16 +116,16 @@ async def create_legal_document(body: LegalDocumentCreate, deps: DepsDep, role: 
 
 
 @router.get("/v1/legal-documents/{document_id}", response_class=Response)
-async def get_legal_document(document_id: str, deps: DepsDep, role: CurrentRole) -> Response:
+async def get_legal_document(document_id: str, deps: DepsDep, scope: Scope, role: CurrentRole) -> Response:
     """The DOCX (names and IDs: PII roles only); its status is in the X-Document-Status header."""
     if role not in PII_ROLES:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"role {role!r} may not download legal documents")
     store = LegalDocumentStore(deps.sessions, deps.cipher)
+    record = await run_in_threadpool(_visible_document, store, scope, document_id)
     try:
-        record = await run_in_threadpool(store.get, document_id)
         content = await run_in_threadpool(store.content, document_id)
     except LegalDocumentNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown legal document: {document_id}") from None
+        raise _unknown_document(document_id) from None
     headers = {
         "Content-Disposition": f'attachment; filename="{record.id}-{record.kind}.docx"',
         "X-Document-Status": record.status,
@@ -129,29 +134,47 @@ async def get_legal_document(document_id: str, deps: DepsDep, role: CurrentRole)
     return Response(content=content, media_type=DOCX_TYPE, headers=headers)
 
 
-async def _decide(deps: DepsDep, document_id: str, approve: bool, role: Role, note: str) -> DocumentRecord:
+def _unknown_document(document_id: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown legal document: {document_id}")
+
+
+def _visible_document(store: LegalDocumentStore, scope: TenantScope, document_id: str) -> DocumentRecord:
+    """The document's record; 404 alike for an unknown id and for a document of another tenant's case."""
+    try:
+        record = store.get(document_id)
+    except LegalDocumentNotFoundError:
+        raise _unknown_document(document_id) from None
+    if not scope.sees(record.case_id):
+        raise _unknown_document(document_id)
+    return record
+
+
+async def _decide(
+    deps: DepsDep, scope: TenantScope, document_id: str, approve: bool, role: Role, note: str
+) -> DocumentRecord:
     store = LegalDocumentStore(deps.sessions, deps.cipher)
+    await run_in_threadpool(_visible_document, store, scope, document_id)
     try:
         return await run_in_threadpool(
             lambda: store.decide(document_id, approve=approve, actor=f"api:{role}", note=note)
         )
     except LegalDocumentNotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown legal document: {document_id}") from None
+        raise _unknown_document(document_id) from None
     except LegalDocumentError as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
 
 
 @router.post("/v1/legal-documents/{document_id}:approve", response_model=DocumentRecord)
 async def approve_legal_document(
-    document_id: str, deps: DepsDep, role: SupervisorRole, body: Decision | None = None
+    document_id: str, deps: DepsDep, scope: Scope, role: SupervisorRole, body: Decision | None = None
 ) -> DocumentRecord:
     """Approve a pending document: it becomes final (supervisors only)."""
-    return await _decide(deps, document_id, True, role, body.note if body else "")
+    return await _decide(deps, scope, document_id, True, role, body.note if body else "")
 
 
 @router.post("/v1/legal-documents/{document_id}:reject", response_model=DocumentRecord)
 async def reject_legal_document(
-    document_id: str, deps: DepsDep, role: SupervisorRole, body: Decision | None = None
+    document_id: str, deps: DepsDep, scope: Scope, role: SupervisorRole, body: Decision | None = None
 ) -> DocumentRecord:
     """Reject a pending document (supervisors only)."""
-    return await _decide(deps, document_id, False, role, body.note if body else "")
+    return await _decide(deps, scope, document_id, False, role, body.note if body else "")

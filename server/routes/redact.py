@@ -6,19 +6,20 @@ from fastapi import APIRouter, HTTPException, status
 
 from core.privacy import KnownPII, RedactionError, get_guard
 from core.privacy.api import RedactRequest, RedactResponse
-from server.deps import CurrentRole, DepsDep
+from server.deps import CurrentRole
+from server.tenancy import Scope
 
 router = APIRouter(prefix="/v1", tags=["privacy"])
 
 
 @router.post("/redact", response_model=RedactResponse, response_model_by_alias=True)
-def redact(body: RedactRequest, deps: DepsDep, role: CurrentRole) -> RedactResponse:
+def redact(body: RedactRequest, scope: Scope, role: CurrentRole) -> RedactResponse:
     """Redact personal data from a text (any authenticated role; nothing is revealed, only taken out)."""
     known = None
     if body.case_id:
-        if not deps.cases.exists(body.case_id):
+        if not scope.sees(body.case_id):
             raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown case: {body.case_id}")
-        known = KnownPII.from_case(deps.cases.get_case(body.case_id))
+        known = KnownPII.from_case(scope.get_case(body.case_id))
     try:
         result = get_guard().redact(body.text, thread_id=body.thread_id, known=known, mode=body.mode)
     except RedactionError as exc:

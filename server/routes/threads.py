@@ -12,9 +12,9 @@ from pydantic import BaseModel, Field
 
 from agents.case_workflow.context import Context
 from core.db.threads import Thread, ThreadStore
-from core.repository import CaseNotFoundError
 from server.deps import CurrentRole, DepsDep
 from server.sse import stream_run
+from server.tenancy import Scope, TenantScope
 
 router = APIRouter(prefix="/v1/threads", tags=["threads"])
 
@@ -62,17 +62,19 @@ def _public(thread: Thread) -> ThreadPublic:
     )
 
 
-def _thread(request: Request, thread_id: str) -> Thread:
+def _thread(request: Request, thread_id: str, scope: TenantScope) -> Thread:
     store: ThreadStore = request.app.state.threads
     thread = store.get(thread_id)
-    if thread is None:
+    if thread is None or not scope.sees_thread(thread):
         raise HTTPException(404, detail=f"unknown thread: {thread_id}")
     return thread
 
 
 @router.post("", response_model=ThreadPublic, status_code=201)
-def create_thread(request: Request, role: CurrentRole, body: ThreadCreate | None = None) -> ThreadPublic:
-    """Create a case-workflow thread."""
+def create_thread(request: Request, role: CurrentRole, scope: Scope, body: ThreadCreate | None = None) -> ThreadPublic:
+    """Create a case-workflow thread (for a case the caller may see, when one is named)."""
+    if body is not None and body.case_id is not None:
+        scope.require_case(body.case_id)
     store: ThreadStore = request.app.state.threads
     return _public(store.create(graph="case_workflow", created_by=role, case_id=body.case_id if body else None))
 
@@ -84,12 +86,12 @@ async def run_thread(
     request: Request,
     deps: DepsDep,
     role: CurrentRole,
+    scope: Scope,
     stream: Annotated[bool, Query()] = False,
 ) -> StreamingResponse | dict[str, Any]:
     """Run the case workflow on the thread; ``?stream=true`` streams graph updates as server-sent events."""
-    thread = _thread(request, thread_id)
-    if not deps.cases.exists(body.case_id):
-        raise CaseNotFoundError(body.case_id)
+    thread = _thread(request, thread_id, scope)
+    scope.require_case(body.case_id)
     if thread.case_id != body.case_id:
         request.app.state.threads.set_case(thread_id, body.case_id)
     graph = request.app.state.workflow
@@ -104,9 +106,9 @@ async def run_thread(
 
 
 @router.get("/{thread_id}", response_model=ThreadState)
-async def get_thread(thread_id: str, request: Request, _role: CurrentRole) -> ThreadState:
+async def get_thread(thread_id: str, request: Request, _role: CurrentRole, scope: Scope) -> ThreadState:
     """The thread and the latest checkpointed state of its graph."""
-    thread = _thread(request, thread_id)
+    thread = _thread(request, thread_id, scope)
     snapshot = await request.app.state.workflow.aget_state({"configurable": {"thread_id": thread_id}})
     return ThreadState(
         **_public(thread).model_dump(),
