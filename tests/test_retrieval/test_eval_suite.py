@@ -35,7 +35,8 @@ def test_suite_config_resolves_and_asks_at_least_150_questions() -> None:
     assert config.name == "retrieval"
     assert config.params["datasets"] == config.datasets
     assert sum(len(load_dataset(SUITE / f)) for f in config.datasets) >= 150
-    ids = [r["id"] for f in [*config.datasets, "holdout3.yaml"] for r in load_dataset(SUITE / f)]
+    assert {"questions.yaml", "holdout.yaml", "holdout2.yaml", "holdout3.yaml"} <= set(config.datasets)
+    ids = [r["id"] for f in config.datasets for r in load_dataset(SUITE / f)]
     assert len(set(ids)) == len(ids)
     for metric in config.metrics:
         assert callable(resolve(metric.evaluator))
