@@ -110,8 +110,9 @@ def test_thread_run_streams_updates(client: TestClient) -> None:
         assert r.status_code == 200 and r.headers["content-type"].startswith("text/event-stream")
         body = "".join(r.iter_text())
     events = frames(body)
-    assert [e for e, _ in events] == ["update", "update", "update", "update", "end"]
-    assert [d["node"] for e, d in events if e == "update"] == ["load_case", "triage", "plan_next_action", "brief"]
+    nodes = ["load_case", "triage", "plan_next_action", "draft_reminder", "review_outgoing", "brief"]
+    assert [e for e, _ in events] == ["update"] * len(nodes) + ["end"]
+    assert [d["node"] for e, d in events if e == "update"] == nodes
     assert events[-1][1]["values"]["triage"]["case_id"] == "C000021"
 
 

@@ -54,9 +54,23 @@ def test_chat_triages_a_case_and_shows_the_card(live_url: str) -> None:
         assert "C000123" in text and "Case C000123" in text
         assert "No model used" in text
         steps = page.locator(".step").all_inner_texts()
-        assert steps == ["载入案件 Load case", "智能分案 Triage", "下一步行动 Plan next action", "行动简报 Brief"]
+        assert steps == [
+            "载入案件 Load case",
+            "智能分案 Triage",
+            "下一步行动 Plan next action",
+            "提醒草稿 Reminder draft",
+            "合规审查 Compliance review",
+            "行动简报 Brief",
+        ]
         card = page.inner_text("#card")
         assert "C000123" in card and "****" in card
+        # An M1 case on an automated reminder: the draft is shown with its compliance verdict.
+        page.fill("#q", "分析案件 C000018")
+        page.click("#send")
+        draft = page.wait_for_selector(".msg.draft", timeout=60_000)
+        assert draft is not None
+        shown = draft.inner_text()
+        assert "已逾期28天" in shown and "Passed compliance review" in shown
         # A wrong key is reported on the page, not swallowed.
         page.fill("#key", "wrong-key-xxxxxxxxxxxxxxx")
         page.dispatch_event("#key", "change")

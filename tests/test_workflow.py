@@ -74,12 +74,19 @@ async def test_brief_from_model_is_kept_when_grounded(var_dir: Path, tmp_path: P
         deps = model_deps(var_dir, server.base_url)
         dpd = case.loan.days_past_due
         reply = {"summary_zh": f"该案逾期 {dpd} 天，按规则安排。", "summary_en": f"The case is {dpd} days past due."}
+        server.push(Reply(content=json.dumps({"findings": []})))  # the semantic review of the automated reminder
         server.push(Reply(content=json.dumps(reply, ensure_ascii=False)))
         state = await run_case(deps, tmp_path / "c.db", "C000012")
         await deps.aclose()
     assert state.model_used is True and state.brief is not None
     assert state.brief.summary_en == reply["summary_en"]
-    body = server.chat_bodies()[0].decode()
+    assert state.draft_review is not None and state.draft_review.sendable
+    assert state.draft_review.semantic_layer is not None and state.draft_review.semantic_layer.status == "ran"
+    review_body = server.chat_bodies()[0].decode()
+    sent = "".join(m["content"] for m in json.loads(review_body)["messages"])
+    assert state.outgoing is not None and state.reminder_script is not None
+    assert state.outgoing.text.split("，")[1] in sent  # the reminder's wording reached the reviewing model
+    body = server.chat_bodies()[1].decode()
     request = json.loads(body)
     assert request["response_format"]["type"] == "json_schema"
     assert request["messages"][0]["role"] == "system"

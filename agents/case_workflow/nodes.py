@@ -11,6 +11,7 @@ from agents.case_workflow.context import Context
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import plan_next_action as plan
 from agents.case_workflow.state import State
+from agents.compliance.node import compliance_review
 from agents.triage.node import triage_node
 from agents.valuation.node import value_case_node
 from core.repository import CaseNotFoundError
@@ -49,3 +50,28 @@ def plan_next_action(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
 async def valuation(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
     """Value the case (recovery curve, Monte Carlo, collateral) beside planning; typed on this graph's state."""
     return await value_case_node(state, runtime)
+
+
+async def review_outgoing(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Compliance review of the drafted reminder (rules, then the model when one is configured); audited."""
+    update = await compliance_review(state, runtime)
+    review = update.get("draft_review")
+    if review is None:
+        return update
+    runtime.context.deps.cases.append_audit(
+        state.case_id,
+        actor=runtime.context.actor,
+        action="reminder_reviewed",
+        detail={
+            "script": state.reminder_script,
+            "verdict": review.verdict,
+            "sendable": review.sendable,
+            "findings": [f.rule_id for f in review.findings],
+        },
+    )
+    if not review.sendable:
+        update["notes"] = [
+            "提醒草稿未通过合规审查，不得发送，转人工处理。 / The reminder draft failed compliance review: it is not "
+            f"sent; a person takes it from here. {review.reason or ''}".rstrip()
+        ]
+    return update

@@ -9,6 +9,7 @@ from typing import Annotated
 from agents.case_workflow.brief_types import ActionBrief
 from agents.case_workflow.cards import CaseCard
 from agents.case_workflow.planner import NextAction
+from agents.compliance.node import DraftReview, OutgoingDraft
 from agents.valuation.state import ValuationResult
 from tools.triage.models import TriageResult
 
@@ -33,6 +34,12 @@ class State(InputState):
     """Triage decision, filled by ``triage``."""
     next_action: NextAction | None = None
     """Planned next action, filled by ``plan_next_action``."""
+    outgoing: OutgoingDraft | None = None
+    """The automated reminder drafted for an ``owner: auto`` action (an approved script filled from tools)."""
+    reminder_script: str | None = None
+    """Which approved script the reminder was filled from (``pack/entry``)."""
+    draft_review: DraftReview | None = None
+    """Compliance review of ``outgoing``: only a draft with ``sendable`` true may be dispatched."""
     valuation: ValuationResult | None = None
     """Recovery valuation, only for legal-bound and high-balance cases (runs in parallel with planning)."""
     brief: ActionBrief | None = None

@@ -1,0 +1,128 @@
+"""The automated reminder of an M0-M1 case: an approved script filled from tools, handed to compliance review.
+
+When the planned next action is one the system carries out itself (``owner: auto`` in ``actions.yaml``: a reminder
+or the digital sequence) and the contact gate found a slot, this node fills the approved SMS script that fits the
+loan's state and writes it to ``state.outgoing``. The graph's next node (``agents.compliance.node``) reviews it; only a
+draft whose ``draft_review.sendable`` is true may be dispatched, at ``send_at``. Every number in the text comes from
+:mod:`tools.arrears` (amounts, dates, days past due) or from ``agents/negotiation/drafting.yaml`` (institution,
+service phone, repayment channel); no model writes a reminder.
+
+Which script:
+- overdue (days past due > 0): ``sms-overdue-early`` with the arrears (missed instalments plus penalty) and the
+  days past due;
+- current, the next instalment due on the send day: ``sms-due-day`` with the instalment;
+- current, otherwise: ``sms-pre-due`` with the instalment, its date and the last four digits of the contract number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agents.case_workflow.context import Context
+from agents.case_workflow.state import State
+from agents.compliance.node import OutgoingDraft
+from agents.negotiation.nodes import case_facts
+from agents.negotiation.templates import cn_date, drafting_config, money, scripts
+from core.domain import CaseFile
+from tools.arrears import AmountDue, amount_due
+from tools.compliance.models import ReviewChannel
+
+AUTO_ACTIONS = frozenset({"send_reminder", "digital_sequence"})
+"""Playbook actions the system sends itself, after review."""
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+_REVIEW_CHANNELS: dict[str, ReviewChannel] = {"sms": "sms", "app": "app", "wechat": "wechat"}
+
+
+class ReminderError(ValueError):
+    """No approved reminder can be filled for this case (the reason is kept in the run's notes)."""
+
+
+def choose_script(due: AmountDue, send_day: dt.date) -> str:
+    """Entry id of the approved script for a loan in this state on ``send_day``."""
+    if due.missed_instalments > 0:
+        return "sms-overdue-early"
+    if due.next_due_date is None:
+        raise ReminderError("贷款已到期且无逾期，无需提醒 / the loan has matured with nothing overdue: no reminder")
+    if due.next_due_date < send_day:
+        raise ReminderError(
+            f"下期还款日 {due.next_due_date} 早于发送时段，请待账务更新后重跑 / the next instalment falls due "
+            "before the slot; run again once the books are updated"
+        )
+    return "sms-due-day" if due.next_due_date == send_day else "sms-pre-due"
+
+
+def fill_reminder(case: CaseFile, send_at: dt.datetime) -> tuple[str, str, AmountDue]:
+    """The reminder for ``case`` sent at ``send_at`` (the debtor's local time).
+
+    Returns:
+        The script's id (``pack/entry``), the filled text and the amounts it quotes.
+
+    Raises:
+        ReminderError: nothing to remind of, or the script needs a value no tool produced.
+    """
+    config = drafting_config()
+    due = amount_due(case.loan, case.as_of)
+    entry_id = choose_script(due, send_at.date())
+    if entry_id not in scripts():
+        raise ReminderError(f"{config.pack} has no script {entry_id}")
+    digits = re.sub(r"\D", "", case.loan.contract_no)
+    values = {
+        "机构名称": config.institution,
+        "客户称呼": case_facts(case).salutation,
+        "客服电话": config.service_phone,
+        "还款渠道": config.repayment_channel,
+        "逾期天数": str(case.loan.days_past_due),
+        "金额": money(due.arrears if due.missed_instalments else due.instalment),
+    }
+    if due.next_due_date is not None:
+        values["日期"] = cn_date(due.next_due_date)
+    if len(digits) >= 4:
+        values["卡号后四位"] = digits[-4:]
+    text = scripts()[entry_id].text
+    missing = [name for name in _PLACEHOLDER.findall(text) if name not in values]
+    if missing:
+        raise ReminderError(f"{entry_id}: no value for {', '.join(missing)}")
+    filled = _PLACEHOLDER.sub(lambda m: values[m.group(1)], text).replace("\n", "")
+    return f"{config.pack}/{entry_id}", re.sub(r"(?<=[，。？！、；：）])\s+", "", filled), due
+
+
+def draft_reminder(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Graph node: write ``outgoing`` for an automated reminder, or clear it when the plan has none."""
+    action = state.next_action
+    if action is None or action.action not in AUTO_ACTIONS:
+        return {"outgoing": None, "reminder_script": None}
+    if action.blocked:
+        return {
+            "outgoing": None,
+            "reminder_script": None,
+            "notes": ["联系闸门未找到可发送时段，未起草提醒。 / The contact gate found no slot: no reminder drafted."],
+        }
+    case = runtime.context.deps.cases.get_case(state.case_id)
+    try:
+        script_id, text, due = fill_reminder(case, action.not_before)
+    except ReminderError as exc:
+        return {"outgoing": None, "reminder_script": None, "notes": [f"未起草提醒 / no reminder drafted: {exc}"]}
+    draft = OutgoingDraft(
+        channel=_REVIEW_CHANNELS.get(action.channel, "sms"),
+        text=text,
+        speaker="bot",
+        send_at=action.not_before,
+        standalone=True,
+    )
+    runtime.context.deps.cases.append_audit(
+        state.case_id,
+        actor=runtime.context.actor,
+        action="reminder_drafted",
+        detail={
+            "script": script_id,
+            "channel": draft.channel,
+            "send_at": draft.send_at.isoformat() if draft.send_at else None,
+            "amount": str(due.arrears if due.missed_instalments else due.instalment),
+            "missed_instalments": due.missed_instalments,
+        },
+    )
+    return {"outgoing": draft, "reminder_script": script_id}
