@@ -6,11 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core import clock as wall_clock
 from core.deps import Deps
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(kw_only=True)
@@ -21,5 +18,5 @@ class Context:
     """Database, cipher and case repository."""
     actor: str = "system"
     """Who started the run (a role or user name), written to the audit trail."""
-    clock: Callable[[], dt.datetime] = field(default=_utc_now)
+    clock: Callable[[], dt.datetime] = field(default=wall_clock.read)
     """Source of the current time (injectable for tests)."""

@@ -6,12 +6,9 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from core import clock as wall_clock
 from core.deps import Deps
 from core.settings import Role
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(kw_only=True)
@@ -24,5 +21,5 @@ class Context:
     """The staff role negotiating: its row of the authority matrix bounds every offer."""
     actor: str = "system"
     """Who started the turn, written to the audit trail."""
-    clock: Callable[[], dt.datetime] = field(default=_utc_now)
+    clock: Callable[[], dt.datetime] = field(default=wall_clock.read)
     """Source of the current time (injectable for tests and evals)."""

@@ -1,3 +1,4 @@
+import datetime as dt
 import json
 import string
 from pathlib import Path
@@ -7,12 +8,32 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 import prompts.negotiation as negotiation_prompts
+from core import clock as wall_clock
 from qingshou.cli import app as cli
 from tests.conftest import API_KEYS
+
+DAYTIME = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
+NIGHT = dt.datetime(2026, 11, 3, 14, 30, tzinfo=dt.UTC)  # 22:30 in Beijing
 
 
 def h(role: str) -> dict[str, str]:
     return {"X-API-Key": API_KEYS[role]}
+
+
+@pytest.fixture(autouse=True)
+def daytime(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Drafts are reviewed at the wall-clock time: pin it, so the suite does not depend on when it runs."""
+    monkeypatch.setattr(wall_clock, "utc_now", lambda: DAYTIME)
+
+
+def test_a_draft_written_in_quiet_hours_is_not_sendable(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wall_clock, "utc_now", lambda: NIGHT)
+    r = client.post(
+        "/v1/agents/negotiation:invoke", json={"case_id": "C000006", "message": "能不能分12期"}, headers=h("collector")
+    )
+    assert r.status_code == 200
+    draft = r.json()["draft"]
+    assert draft["sendable"] is False and "quiet_hours" in json.dumps(draft, ensure_ascii=False)
 
 
 @pytest.mark.parametrize("name", [n for n in vars(negotiation_prompts) if n.isupper()])
