@@ -142,7 +142,7 @@ def main() -> int:
             p50, p95 = _latency(store, queries, seed=7)
             rows.append((f"{name} [{queries} q]", rate, p50, p95))
             store.close()
-        print(f"\nhybrid query (dense + BM25 prefetch, RRF, tenant filter) at {args.chunks:,} chunks")
+        print(f"\nhybrid query (dense + BM25 lists, DBSF fusion, tenant filter) at {args.chunks:,} chunks")
         print(f"{'backend':<40}{'write+index/s':>16}{'p50 ms':>10}{'p95 ms':>10}")
         for name, rate, p50, p95 in rows:
             print(f"{name:<40}{rate:>16,.0f}{p50:>10.2f}{p95:>10.2f}")
