@@ -143,6 +143,17 @@ def test_redact_with_a_case(tc: TestClient) -> None:
     assert tc.post("/v1/redact", json={"text": "你好", "case_id": B}, headers=platform("collector")).status_code == 200
 
 
+def test_redact_reuses_only_the_pseudonyms_of_a_visible_thread(tc: TestClient) -> None:
+    mine = tc.post("/v1/threads", json={"case_id": A}, headers=bound("collector")).json()["thread_id"]
+    theirs = tc.post("/v1/threads", json={"case_id": B}, headers=platform("collector")).json()["thread_id"]
+    body = {"text": "请拨打13912345678"}
+    assert tc.post("/v1/redact", json={**body, "thread_id": mine}, headers=bound("collector")).status_code == 200
+    for thread_id in (theirs, "t-no-such-thread"):
+        r = tc.post("/v1/redact", json={**body, "thread_id": thread_id}, headers=bound("collector"))
+        assert r.status_code == 404 and r.json()["detail"] == f"unknown thread: {thread_id}"
+    assert tc.post("/v1/redact", json={**body, "thread_id": theirs}, headers=platform("collector")).status_code == 200
+
+
 def test_chat_with_a_case_and_a_thread(tc: TestClient) -> None:
     url = "/v1/chat?stream=false"
     mine = tc.post(url, json={"message": f"查看 {A}"}, headers=bound("collector"))

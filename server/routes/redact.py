@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 
 from core.privacy import KnownPII, RedactionError, get_guard
 from core.privacy.api import RedactRequest, RedactResponse
@@ -13,8 +13,16 @@ router = APIRouter(prefix="/v1", tags=["privacy"])
 
 
 @router.post("/redact", response_model=RedactResponse, response_model_by_alias=True)
-def redact(body: RedactRequest, scope: Scope, role: CurrentRole) -> RedactResponse:
-    """Redact personal data from a text (any authenticated role; nothing is revealed, only taken out)."""
+def redact(request: Request, body: RedactRequest, scope: Scope, role: CurrentRole) -> RedactResponse:
+    """Redact personal data from a text (any authenticated role; nothing is revealed, only taken out).
+
+    A key bound to a tenant may reuse only the pseudonyms of a thread it can see: otherwise the numbering of another
+    tenant's pseudonyms would tell it whether a phone number or ID already occurs in that thread.
+    """
+    if body.thread_id and scope.tenant is not None:
+        thread = request.app.state.threads.get(body.thread_id)
+        if thread is None or not scope.sees_thread(thread):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown thread: {body.thread_id}")
     known = None
     if body.case_id:
         if not scope.sees(body.case_id):
