@@ -18,16 +18,59 @@ LEXICON_FILE = Path(__file__).with_name("lexicon.yaml")
 # Characters that end a clause: negations and exceptions are looked for inside the clause of a match only.
 CLAUSE_END = "，。！？；,.!?;\n"
 NEGATION = re.compile(
-    r"不会|不得|不能|不要|没有|绝不|决不|不用|无需|不需要|从不|并不|不是|并非|不收|不存在|禁止|不可能|不建议|不涉及|未曾|勿"
+    r"不会|不得|不能|不要|没有|绝不|决不|不用|无需|不需要|从不|并不|不是|并非|不收|不存在|禁止|不可能|不建议|不涉及|未曾|勿|不$|没$|别$|"
+    r"(?i:\b(?:not|never|no|won't|don't|doesn't|can't|cannot|wouldn't|shouldn't)\b)"
 )
-NEGATION_WINDOW = 10
+NEGATION_WINDOW = 12
+"""Characters before a match searched for a negation (Chinese); English clauses get ENGLISH_NEGATION_WINDOW."""
+ENGLISH_NEGATION_WINDOW = 40
+NOT_A_NEGATION = re.compile(r"(.)不\1|有没有|不要以为|要不然")
+"""Look like negations but are not: A-not-A questions (要不要, 会不会, 是不是), 不要以为 (rhetorical), 要不然."""
+CONDITION_END = re.compile(r"就|便|的话|否则|那么|到时候?|(?i:\b(?:or|otherwise|then|unless|if)\b)")
+"""A negation before these belongs to the condition (你不还的话，我们就…), not to what follows."""
+_WHOSE = r"(?:你|您|他|她)(?:们)?(?:的)?"
+_KIN = (
+    r"(?:家人|家里人|家属|老婆|老公|媳妇|妻子|丈夫|爱人|对象|孩子|小孩|儿子|女儿|闺女|父母|爸妈|爸爸|妈妈|父亲|母亲|"
+    r"老丈人|丈母娘|岳父|岳母|公公|婆婆|女婿|儿媳|爷爷|奶奶|外公|外婆|姥姥|姥爷|全家|亲戚|朋友|同学|同事|工友|领导|老板|"
+    r"邻居|兄弟|姐妹|哥哥|弟弟|姐姐|妹妹|舅舅|叔叔|阿姨|爸|妈|哥|姐|弟|妹)"
+)
 MACROS = {
     "{G}": r"[^，。！？；,.!?;\n]",
-    "{KIN}": (
-        r"(?:家人|老婆|老公|妻子|丈夫|爱人|孩子|小孩|儿子|女儿|父母|爸妈|爸爸|妈妈|父亲|母亲|全家|家里人|"
-        r"亲戚|朋友|同事|领导|老板|邻居|兄弟|姐妹|哥哥|弟弟|姐姐|妹妹)"
+    "{WHOSE}": _WHOSE,
+    "{KIN}": _KIN,
+    # People at work, school or around the home whom a collector must not pressure the debtor through.
+    "{CIRCLE}": (
+        r"(?:领导|老板|上司|主管|经理|主任|人事(?:部)?|HR|同事|工友|班主任|老师|校长|村委会?|居委会?|村支书|村长|"
+        r"物业|邻居|街坊|{KIN})"
     ),
-    "{CONTRACT}": r"合同(?:约定|规定|第|条款|里|中)|按(?:照)?(?:借款)?合同|依(?:照|据)?合同|协议约定",
+    # Places of the debtor's life: work, home, family, school, neighbourhood.
+    "{PLACE}": (
+        r"(?:工作单位|单位|公司|厂里|工厂|工地|店里|医院|学校|幼儿园|班上|老家|家里|家门口|家|小区|楼下|门口|村里|村口|"
+        r"宿舍|住处|那儿|那里|那边|上班的地方|工作的地方)"
+    ),
+    # What a harasser does there.
+    "{PRESS}": (
+        r"(?:找|闹|堵|等|守|蹲|坐|住|拉横幅|喷漆|泼|贴|说说|反映|聊|谈|问|打听|走一趟|转转|拜访|要钱|讨债|催|接)"
+    ),
+    # Telling or involving a third party.
+    "{TELL}": r"(?:告诉|通知|联系|找|打电话给|打给|打电话到|反映给|知会|通报|问问|找到)",
+    # Places to broadcast someone's debt.
+    "{BROADCAST}": (
+        r"(?:朋友圈|微信群|家族群|业主群|同学群|工作群|群里|通讯录|所有联系人|所有(?:微信)?好友|微信好友|亲友|网上|微博|"
+        r"抖音|快手|小区|村里|村口|单位|门口|公告栏)"
+    ),
+    # Lawful field visit (cn-cba-2026/field-visits): two staff, by appointment, to verify, showing ID.
+    "{LAWFUL_VISIT}": r"两名|两人|两位|提前|预约|约定|依法|依规|按规定|核实|出示|证件|工作证",
+    "{CONTRACT}": (
+        r"合同(?:约定|规定|第|条款|里|中)|按(?:照)?(?:借款)?合同|依(?:照|据)?合同|协议约定|"
+        r"(?i:\b(?:per|under|in) (?:your|the) (?:contract|agreement)\b)"
+    ),
+    # English: someone close to the debtor.
+    "{EN_CIRCLE}": (
+        r"(?:boss|employer|manager|supervisor|hr|human resources|co-?workers?|colleagues?|workplace|office|job|family|"
+        r"wife|husband|spouse|parents?|mother|father|mom|dad|kids?|children|son|daughter|neighbou?rs?|friends?|"
+        r"relatives|school|church|landlord)"
+    ),
 }
 
 Context = Literal["any", "third_party"]
@@ -48,9 +91,10 @@ class PatternSpec(BaseModel):
 
 
 def expand(regex: str) -> str:
-    """Replace the lexicon's macros ({G}, {KIN}, {CONTRACT}) by their regular expressions."""
-    for name, value in MACROS.items():
-        regex = regex.replace(name, value)
+    """Replace the lexicon's macros ({G}, {KIN}, {PLACE}, ...) by their regular expressions (macros may nest)."""
+    for _ in range(3):
+        for name, value in MACROS.items():
+            regex = regex.replace(name, value)
     return regex
 
 

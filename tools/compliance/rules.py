@@ -8,7 +8,16 @@ import re
 from core.domain import CaseFile
 from retrieval.rule_params import rule_params
 from tools.compliance.citations import cite, cite_category
-from tools.compliance.lexicon import CLAUSE_END, NEGATION, NEGATION_WINDOW, Pattern, patterns
+from tools.compliance.lexicon import (
+    CLAUSE_END,
+    CONDITION_END,
+    ENGLISH_NEGATION_WINDOW,
+    NEGATION,
+    NEGATION_WINDOW,
+    NOT_A_NEGATION,
+    Pattern,
+    patterns,
+)
 from tools.compliance.models import Category, Finding, Severity, Speaker, Transcript
 
 IDENTIFICATION = re.compile(
@@ -51,9 +60,15 @@ def _clause(text: str, start: int, end: int) -> str:
 
 
 def _negated(text: str, start: int) -> bool:
-    window = text[max(0, start - NEGATION_WINDOW) : start]
+    """A negation in the same clause shortly before ``start`` that is not part of a question or of a condition."""
+    english = start > 0 and text[start - 1].isascii()
+    window = text[max(0, start - (ENGLISH_NEGATION_WINDOW if english else NEGATION_WINDOW)) : start]
     for ch in CLAUSE_END:
         window = window.rsplit(ch, 1)[-1]
+    window = NOT_A_NEGATION.sub("", window)
+    conditions = list(CONDITION_END.finditer(window))
+    if conditions:
+        window = window[conditions[-1].end() :]
     return NEGATION.search(window) is not None
 
 
