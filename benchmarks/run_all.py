@@ -24,6 +24,7 @@ def main() -> int:
         plan: list[list[str]] = [
             ["bench_synth.py", "--cases", cases, "--db", str(db)],
             ["bench_triage.py", "--db", str(db)],
+            ["bench_reminders.py"],
             ["bench_montecarlo.py"],
             ["bench_retrieval.py"],
             ["bench_extraction.py"],

@@ -11,7 +11,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from tools.compliance.gate import GateDecision
-from tools.triage.models import TriageResult
+from tools.triage.models import ContactWindow, TriageResult
 
 PLAYBOOK = Path(__file__).with_name("actions.yaml")
 
@@ -77,18 +77,40 @@ def next_slot(now: dt.datetime, start_hour: int, end_hour: int) -> tuple[dt.date
 
 def plan_next_action(triage: TriageResult, *, now: dt.datetime, utc_offset_min: int) -> NextAction:
     """Turn a triage decision into the next action, scheduled in the debtor's local contact window."""
+    return plan_action(
+        triage.tier.value,
+        triage.queue,
+        triage.channel,
+        triage.contact_window,
+        now=now,
+        utc_offset_min=utc_offset_min,
+    )
+
+
+def plan_action(
+    tier: str,
+    queue: str,
+    channel: str,
+    window: ContactWindow | None,
+    *,
+    now: dt.datetime,
+    utc_offset_min: int,
+) -> NextAction:
+    """The playbook's action for ``tier``, in the next slot of ``window`` (08:00-22:00 when None), local time.
+
+    The batch path (``agents/case_workflow/outbox.py``) calls this with a vectorised triage's columns.
+    """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    entry = load_playbook().actions[triage.tier.value]
+    entry = load_playbook().actions[tier]
     local_now = now.astimezone(dt.timezone(dt.timedelta(minutes=utc_offset_min)))
-    window = triage.contact_window
     start_hour, end_hour = (window.start_hour, window.end_hour) if window else (QUIET_END, QUIET_START)
     not_before, not_after = next_slot(local_now, start_hour, end_hour)
     return NextAction(
         action=entry.action,
-        tier=triage.tier.value,
-        owner="auto" if entry.owner == "auto" else triage.queue,
-        channel=triage.channel,
+        tier=tier,
+        owner="auto" if entry.owner == "auto" else queue,
+        channel=channel,
         not_before=not_before,
         not_after=not_after,
         requires_approval=entry.requires_approval,

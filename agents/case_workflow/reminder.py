@@ -21,8 +21,10 @@ import re
 from typing import Any
 
 from langgraph.runtime import Runtime
+from pydantic import BaseModel, Field
 
 from agents.case_workflow.context import Context
+from agents.case_workflow.planner import NextAction
 from agents.case_workflow.state import State
 from agents.compliance.node import OutgoingDraft
 from agents.negotiation.nodes import case_facts
@@ -90,22 +92,27 @@ def fill_reminder(case: CaseFile, send_at: dt.datetime) -> tuple[str, str, Amoun
     return f"{config.pack}/{entry_id}", re.sub(r"(?<=[，。？！、；：）])\s+", "", filled), due
 
 
-def draft_reminder(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Graph node: write ``outgoing`` for an automated reminder, or clear it when the plan has none."""
-    action = state.next_action
+class PreparedReminder(BaseModel):
+    """The outcome of preparing one case's automated reminder: a draft, or the reason there is none."""
+
+    draft: OutgoingDraft | None = None
+    script: str | None = Field(default=None, description="The approved script's id (pack/entry)")
+    note: str | None = Field(default=None, description="Why no draft was written (bilingual)")
+    audit: dict[str, Any] | None = Field(default=None, description="What the audit trail records of the draft")
+
+
+def prepare_reminder(case: CaseFile, action: NextAction | None) -> PreparedReminder:
+    """The reminder for a planned, gated action: none for people-owned actions, a note when it cannot be written."""
     if action is None or action.action not in AUTO_ACTIONS:
-        return {"outgoing": None, "reminder_script": None}
+        return PreparedReminder()
     if action.blocked:
-        return {
-            "outgoing": None,
-            "reminder_script": None,
-            "notes": ["联系闸门未找到可发送时段，未起草提醒。 / The contact gate found no slot: no reminder drafted."],
-        }
-    case = runtime.context.deps.cases.get_case(state.case_id)
+        return PreparedReminder(
+            note="联系闸门未找到可发送时段，未起草提醒。 / The contact gate found no slot: no reminder drafted."
+        )
     try:
         script_id, text, due = fill_reminder(case, action.not_before)
     except ReminderError as exc:
-        return {"outgoing": None, "reminder_script": None, "notes": [f"未起草提醒 / no reminder drafted: {exc}"]}
+        return PreparedReminder(note=f"未起草提醒 / no reminder drafted: {exc}")
     draft = OutgoingDraft(
         channel=_REVIEW_CHANNELS.get(action.channel, "sms"),
         text=text,
@@ -113,16 +120,27 @@ def draft_reminder(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         send_at=action.not_before,
         standalone=True,
     )
-    runtime.context.deps.cases.append_audit(
-        state.case_id,
-        actor=runtime.context.actor,
-        action="reminder_drafted",
-        detail={
-            "script": script_id,
-            "channel": draft.channel,
-            "send_at": draft.send_at.isoformat() if draft.send_at else None,
-            "amount": str(due.arrears if due.missed_instalments else due.instalment),
-            "missed_instalments": due.missed_instalments,
-        },
-    )
-    return {"outgoing": draft, "reminder_script": script_id}
+    audit = {
+        "script": script_id,
+        "channel": draft.channel,
+        "send_at": action.not_before.isoformat(),
+        "amount": str(due.arrears if due.missed_instalments else due.instalment),
+        "missed_instalments": due.missed_instalments,
+    }
+    return PreparedReminder(draft=draft, script=script_id, audit=audit)
+
+
+def draft_reminder(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+    """Graph node: write ``outgoing`` for an automated reminder, or clear it when the plan has none."""
+    action = state.next_action
+    if action is None or action.action not in AUTO_ACTIONS:
+        return {"outgoing": None, "reminder_script": None}
+    prepared = prepare_reminder(runtime.context.deps.cases.get_case(state.case_id), action)
+    update: dict[str, Any] = {"outgoing": prepared.draft, "reminder_script": prepared.script}
+    if prepared.note:
+        update["notes"] = [prepared.note]
+    if prepared.audit is not None:
+        runtime.context.deps.cases.append_audit(
+            state.case_id, actor=runtime.context.actor, action="reminder_drafted", detail=prepared.audit
+        )
+    return update

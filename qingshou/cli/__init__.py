@@ -26,6 +26,7 @@ _COMMAND_MODULES = (
     "evalcmd",
     "redact",
     "workflow",
+    "reminders",
     "value",
     "negotiate",
     "extract",

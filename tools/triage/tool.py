@@ -6,6 +6,7 @@ import math
 from collections.abc import Callable
 from decimal import Decimal
 
+import pandas as pd
 from sqlalchemy import Engine
 
 from core import domain
@@ -38,6 +39,17 @@ def _apply_review(result: TriageResult, rules: Rules, features: dict[str, float]
             "strategy": treatment.strategy,
             "channel": pick_channel(tier, flags, rules),
         }
+    )
+
+
+def contact_window_of(window: pd.Series) -> ContactWindow:
+    """The contact window of one row of :attr:`tools.triage.pipeline.Batch.windows`."""
+    rate = float(window["window_rpc_rate"])
+    return ContactWindow(
+        start_hour=int(window["window_start"]),
+        end_hour=int(window["window_end"]),
+        rpc_rate=None if math.isnan(rate) else rate,
+        source="learned" if bool(window["window_learned"]) else "default",
     )
 
 
@@ -76,15 +88,7 @@ def triage_casefile(
     row = batch.features.iloc[0]
     features = {name: float(row[name]) for name in numeric_columns(batch.features)}
     items = contributions(rules, row, batch.points.iloc[0], model)
-    contact_window = None
-    if tier is not Tier.HUMAN_REVIEW:
-        rate = float(window["window_rpc_rate"])
-        contact_window = ContactWindow(
-            start_hour=int(window["window_start"]),
-            end_hour=int(window["window_end"]),
-            rpc_rate=None if math.isnan(rate) else rate,
-            source="learned" if bool(window["window_learned"]) else "default",
-        )
+    contact_window = None if tier is Tier.HUMAN_REVIEW else contact_window_of(window)
     experiment = None
     if experiments and case.id in assigned.index:
         a = assigned.loc[case.id]

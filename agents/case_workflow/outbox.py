@@ -1,0 +1,141 @@
+"""The nightly reminder batch: every case on an automated tier gets its reminder drafted, gated and reviewed.
+
+The same steps as the case workflow's reminder path, without the graph: triage the portfolio (vectorised, as
+``qingshou triage --all`` does, so today's tier, channel and contact window), plan the next action of every case on
+an automated tier, pass it through the contact gate, fill the approved script from tools, and run compliance review
+at the planned send time. Borderline cases are not sent to the model here (as in ``triage --all``). Each case
+becomes one :class:`OutboxLine`; the bank's messaging platform sends only lines with ``status == "ready"``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import AsyncIterator
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from agents.case_workflow.gating import gate_action
+from agents.case_workflow.planner import NextAction, plan_action
+from agents.case_workflow.reminder import prepare_reminder
+from agents.compliance.node import review_draft
+from core.deps import Deps
+from core.domain import CaseFile
+from tools.triage.frames import iter_chunks
+from tools.triage.pipeline import resolve_model, run_batch
+from tools.triage.rules import load_rules
+from tools.triage.tool import contact_window_of
+
+AUTO_TIERS = ("reminder", "digital")
+"""Triage tiers whose playbook action the system carries out itself (``owner: auto``)."""
+ACTOR = "reminder-batch"
+_PAGE = 500
+
+Status = Literal["ready", "failed_review", "blocked", "not_drafted"]
+
+
+class OutboxLine(BaseModel):
+    """One case's reminder, or why it has none."""
+
+    case_id: str
+    tenant: str
+    status: Status = Field(description="ready: passed review, may be sent at send_at; otherwise why not")
+    tier: str
+    script: str | None = None
+    channel: str | None = None
+    send_at: dt.datetime | None = Field(default=None, description="Debtor's local time, with offset")
+    text: str | None = Field(default=None, description="The reminder as it would be sent (surname and title only)")
+    findings: list[str] = Field(default_factory=list, description="Rule ids of review findings")
+    reason: str | None = None
+
+
+class OutboxSummary(BaseModel):
+    """Counts of one batch."""
+
+    cases: int
+    by_status: dict[str, int]
+    model_used: bool = Field(description="Whether compliance review could use the model (else rules only)")
+
+
+async def reminder_lines(
+    deps: Deps,
+    *,
+    now: dt.datetime,
+    tenant: str | None = None,
+    limit: int | None = None,
+    chunk_size: int = 5_000,
+) -> AsyncIterator[OutboxLine]:
+    """Triage the portfolio (vectorised, in chunks) and draft and review the reminder of every automated case.
+
+    Args:
+        deps: Database, gateway, guard.
+        now: The batch's time (aware); reminders are planned at or after it.
+        tenant: Only this tenant's cases.
+        limit: At most this many automated cases (in case id order).
+        chunk_size: Cases triaged per vectorised step.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    rules = load_rules()
+    model = resolve_model(rules, None)
+    done = 0
+    for raw in iter_chunks(deps.engine, chunk_size):
+        batch = run_batch(raw, rules, model=model)
+        decisions = batch.decisions[batch.decisions["tier"].isin(AUTO_TIERS)]
+        for case_id, decision in decisions.iterrows():
+            if limit is not None and done >= limit:
+                return
+            case = deps.cases.get_case(str(case_id))
+            if tenant is not None and case.tenant != tenant:
+                continue
+            window = contact_window_of(batch.windows.loc[case_id])
+            action = plan_action(
+                str(decision["tier"]),
+                str(decision["queue"]),
+                str(decision["channel"]),
+                window,
+                now=now,
+                utc_offset_min=case.debtor.utc_offset_min,
+            )
+            # The gate moves a refused slot to the same window on the next allowed day, as in the case workflow.
+            yield await _one(deps, case, gate_action(action, case, max(window.start_hour, 8)), now)
+            done += 1
+
+
+async def _one(deps: Deps, case: CaseFile, action: NextAction, now: dt.datetime) -> OutboxLine:
+    line = {"case_id": case.id, "tenant": case.tenant, "tier": action.tier}
+    prepared = prepare_reminder(case, action)
+    if prepared.draft is None:
+        status: Status = "blocked" if action.blocked else "not_drafted"
+        return OutboxLine(**line, status=status, reason=prepared.note)
+    assert prepared.audit is not None
+    deps.cases.append_audit(case.id, actor=ACTOR, action="reminder_drafted", detail=prepared.audit)
+    review = await review_draft(deps, case.id, prepared.draft, now=now)
+    findings = [f.rule_id for f in review.findings]
+    deps.cases.append_audit(
+        case.id,
+        actor=ACTOR,
+        action="reminder_reviewed",
+        detail={
+            "script": prepared.script,
+            "verdict": review.verdict,
+            "sendable": review.sendable,
+            "findings": findings,
+        },
+    )
+    return OutboxLine(
+        **line,
+        status="ready" if review.sendable else "failed_review",
+        script=prepared.script,
+        channel=prepared.draft.channel,
+        send_at=prepared.draft.send_at,
+        text=prepared.draft.text,
+        findings=findings,
+        reason=review.reason,
+    )
+
+
+def summarise(lines: list[OutboxLine], *, model_used: bool) -> OutboxSummary:
+    """Counts by status."""
+    return OutboxSummary(cases=len(lines), by_status=dict(Counter(x.status for x in lines)), model_used=model_used)

@@ -1,0 +1,59 @@
+"""``qingshou reminders``: the nightly batch over every case on an automated tier."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from core import clock
+from core.deps import build_deps
+from core.repository import CaseFilters
+from qingshou.cli import app
+from tests.conftest import make_settings
+
+BATCH_TIME = dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.UTC)  # 09:00 in Beijing, two days after the portfolio's as_of
+
+
+@pytest.fixture(autouse=True)
+def morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(clock, "utc_now", lambda: BATCH_TIME)
+
+
+def test_batch_writes_a_reviewed_outbox_of_every_automated_case(env_for_cli: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["triage", "--all"]).exit_code == 0  # stores the tiers the batch must agree with
+    out = tmp_path / "outbox.jsonl"
+    done = runner.invoke(app, ["reminders", "--out", str(out), "--json"])
+    assert done.exit_code == 0, done.output
+    summary = json.loads(done.output)
+    lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert summary["cases"] == len(lines) > 20 and sum(summary["by_status"].values()) == len(lines)
+    deps = build_deps(make_settings(env_for_cli))
+    try:
+        auto = {c.id for t in ("reminder", "digital") for c in deps.cases.list_cases(1000, 0, CaseFilters(tier=t))}
+        assert {x["case_id"] for x in lines} == auto and len(lines) == len(auto)  # every automated case, once
+        ready = [x for x in lines if x["status"] == "ready"]
+        assert len(ready) >= len(lines) // 2
+        for x in ready:
+            assert x["text"] and x["script"].startswith("approved-scripts-zh/") and "{" not in x["text"]
+            send_at = dt.datetime.fromisoformat(x["send_at"])
+            assert send_at >= BATCH_TIME and 8 <= send_at.hour < 22  # planned inside the allowed hours, local time
+            actions = [a.action for a in deps.cases.get_case(x["case_id"]).audit]
+            assert actions[-2:] == ["reminder_drafted", "reminder_reviewed"]
+        for x in lines:
+            if x["status"] != "ready":
+                assert x["reason"], x  # every line that is not sent says why
+    finally:
+        deps.close()
+    assert summary["model_used"] is False
+
+
+def test_bad_options_exit_2(env_for_cli: Path, tmp_path: Path) -> None:
+    runner = CliRunner()
+    assert runner.invoke(app, ["reminders", "--out", str(tmp_path / "no" / "such" / "f.jsonl")]).exit_code == 2
+    assert runner.invoke(app, ["reminders", "--out", str(tmp_path)]).exit_code == 2
+    assert runner.invoke(app, ["reminders", "--limit", "0"]).exit_code == 2
