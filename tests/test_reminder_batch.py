@@ -46,7 +46,7 @@ def test_batch_writes_a_reviewed_outbox_of_every_automated_case(env_for_cli: Pat
             assert actions[-2:] == ["reminder_drafted", "reminder_reviewed"]
         for x in lines:
             if x["status"] != "ready":
-                assert x["reason"], x  # every line that is not sent says why
+                assert x["reason"] and x["text"] is None, x  # every line not to be sent says why, and has no text
     finally:
         deps.close()
     assert summary["model_used"] is False
@@ -57,3 +57,16 @@ def test_bad_options_exit_2(env_for_cli: Path, tmp_path: Path) -> None:
     assert runner.invoke(app, ["reminders", "--out", str(tmp_path / "no" / "such" / "f.jsonl")]).exit_code == 2
     assert runner.invoke(app, ["reminders", "--out", str(tmp_path)]).exit_code == 2
     assert runner.invoke(app, ["reminders", "--limit", "0"]).exit_code == 2
+
+
+async def test_a_failed_review_leaves_no_text_to_send(deps, monkeypatch: pytest.MonkeyPatch) -> None:
+    from agents.case_workflow import reminder
+    from agents.case_workflow.outbox import reminder_lines
+    from agents.negotiation.templates import scripts
+
+    entry = scripts()["sms-overdue-early"]
+    bad = entry.model_copy(update={"text": entry.text + "不还钱就去你单位找你领导。"})
+    monkeypatch.setattr(reminder, "scripts", lambda: {**scripts(), "sms-overdue-early": bad})
+    lines = [x async for x in reminder_lines(deps, now=BATCH_TIME, limit=40)]
+    failed = [x for x in lines if x.script and x.script.endswith("sms-overdue-early")]
+    assert failed and all(x.status == "failed_review" and x.text is None and x.findings for x in failed)

@@ -45,7 +45,9 @@ class OutboxLine(BaseModel):
     script: str | None = None
     channel: str | None = None
     send_at: dt.datetime | None = Field(default=None, description="Debtor's local time, with offset")
-    text: str | None = Field(default=None, description="The reminder as it would be sent (surname and title only)")
+    text: str | None = Field(
+        default=None, description="The reminder to send (surname and title only); only on ready lines"
+    )
     findings: list[str] = Field(default_factory=list, description="Rule ids of review findings")
     reason: str | None = None
 
@@ -130,7 +132,7 @@ async def _one(deps: Deps, case: CaseFile, action: NextAction, now: dt.datetime)
         script=prepared.script,
         channel=prepared.draft.channel,
         send_at=prepared.draft.send_at,
-        text=prepared.draft.text,
+        text=prepared.draft.text if review.sendable else None,  # a dispatcher cannot send what failed review
         findings=findings,
         reason=review.reason,
     )

@@ -1,16 +1,19 @@
-"""The same code on PostgreSQL: migrations, the generator, the repository, triage, the workflow."""
+"""The same code on PostgreSQL: migrations, the generator, the repository, triage, the workflow, the reminder batch."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from sqlalchemy import inspect, text
 
 from agents.case_workflow.context import Context
+from agents.case_workflow.outbox import reminder_lines
 from core.deps import build_deps
 from core.synth import synthesize
 from graphs.case_workflow import compile_graph
 from tests.conftest import make_settings
+from tools.triage.models import Tier
 from tools.triage.tool import triage_case, triage_portfolio
 
 
@@ -33,6 +36,14 @@ async def test_postgres_end_to_end(pg_url: str, tmp_path: Path) -> None:
         assert summary.cases == 120 and sum(summary.per_tier.values()) == 120
         state = await compile_graph().ainvoke({"case_id": "C000008"}, context=Context(deps=deps))
         assert state["next_action"] is not None
-        assert [a.action for a in deps.cases.get_case("C000008").audit][-1] == "next_action_planned"
+        assert "next_action_planned" in [a.action for a in deps.cases.get_case("C000008").audit][-3:]
+        # The nightly reminder batch reads the portfolio through the PostgreSQL frame queries.
+        morning = dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.UTC)
+        lines = [line async for line in reminder_lines(deps, now=morning)]
+        automated = summary.per_tier[Tier.REMINDER] + summary.per_tier[Tier.DIGITAL]
+        assert len(lines) == automated > 0
+        ready = [x for x in lines if x.status == "ready"]
+        assert ready and all(x.text and x.send_at for x in ready)
+        assert [a.action for a in deps.cases.get_case(ready[0].case_id).audit][-1] == "reminder_reviewed"
     finally:
         await deps.aclose()
