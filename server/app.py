@@ -27,6 +27,7 @@ from server.routes import (
     extraction,
     health,
     negotiation,
+    outbox,
     redact,
     search,
     threads,
@@ -67,7 +68,21 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
         description="Agent endpoints and case data for non-performing personal loan recovery.",
         lifespan=lifespan,
     )
-    routers = (health, cases, agents, valuation, negotiation, compliance, extraction, search, threads, chat, redact, ui)
+    routers = (
+        health,
+        cases,
+        agents,
+        valuation,
+        negotiation,
+        compliance,
+        extraction,
+        outbox,
+        search,
+        threads,
+        chat,
+        redact,
+        ui,
+    )
     for module in routers:
         app.include_router(module.router)
 

@@ -20,6 +20,7 @@ from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import NextAction, plan_action
 from agents.case_workflow.reminder import prepare_reminder
 from agents.compliance.node import review_draft
+from core.db.outbox import OutboxStore, ReadyReminder, StoreResult, new_batch_id
 from core.deps import Deps
 from core.domain import CaseFile
 from tools.triage.frames import iter_chunks
@@ -141,3 +142,25 @@ async def _one(deps: Deps, case: CaseFile, action: NextAction, now: dt.datetime)
 def summarise(lines: list[OutboxLine], *, model_used: bool) -> OutboxSummary:
     """Counts by status."""
     return OutboxSummary(cases=len(lines), by_status=dict(Counter(x.status for x in lines)), model_used=model_used)
+
+
+def store_ready(deps: Deps, lines: list[OutboxLine], *, now: dt.datetime) -> StoreResult:
+    """Store the ``ready`` lines in one new batch, for the SMS platform to pull (``GET /v1/outbox``).
+
+    A case that already has a stored reminder for the same local send day is skipped, so a second run of the batch
+    does not message anyone twice. Lines of any other status carry no text and are never stored.
+    """
+    ready = [
+        ReadyReminder(
+            case_id=x.case_id,
+            tenant=x.tenant,
+            script=x.script,
+            channel=x.channel,
+            send_at=x.send_at,
+            text=x.text,
+        )
+        for x in lines
+        if x.status == "ready" and x.script and x.channel and x.send_at and x.text
+    ]
+    store = OutboxStore(deps.sessions, deps.cipher)
+    return store.add(ready, batch_id=new_batch_id(), actor=ACTOR, now=now)

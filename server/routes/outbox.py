@@ -1,0 +1,100 @@
+"""The stored outbox: the bank's SMS platform pulls due reminders and acknowledges each one, sent or failed."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+from pydantic import BaseModel, ConfigDict, Field
+
+from core import clock
+from core.db.outbox import (
+    AlreadyAcknowledgedError,
+    OutboxMessage,
+    OutboxRecord,
+    OutboxStore,
+    Outcome,
+    UnknownMessageError,
+)
+from core.settings import Role
+from server.deps import DepsDep, require_roles
+from server.tenancy import ListTenant, Scope, TenantScope
+
+router = APIRouter(prefix="/v1/outbox", tags=["outbox"])
+
+DispatcherRole = Annotated[Role, Depends(require_roles("system", "supervisor"))]
+
+
+class OutboxPage(BaseModel):
+    """The reminders to send now, and how many were never handed out because their day ended."""
+
+    items: list[OutboxMessage]
+    expired: int = Field(description="Reminders still ready after 22:00 local on their send day; never handed out")
+
+
+class DispatchedBody(BaseModel):
+    """The platform sent the reminder."""
+
+    model_config = ConfigDict(extra="forbid")
+    provider_ref: str = Field(min_length=1, max_length=128, description="The SMS platform's id of the message")
+
+
+class FailedBody(BaseModel):
+    """The platform could not send the reminder."""
+
+    model_config = ConfigDict(extra="forbid")
+    note: str = Field(min_length=1, max_length=2000, description="Why it was not sent")
+
+
+@router.get("", response_model=OutboxPage)
+def pull(
+    deps: DepsDep,
+    _role: DispatcherRole,
+    tenant: ListTenant,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> OutboxPage:
+    """Ready reminders due now and before 22:00 local on their send day, oldest first, with their text."""
+    store, now = OutboxStore(deps.sessions, deps.cipher), clock.utc_now()
+    return OutboxPage(
+        items=store.due(now=now, tenant=tenant, limit=limit), expired=store.expired_count(now=now, tenant=tenant)
+    )
+
+
+def _acknowledge(
+    deps: DepsDep,
+    scope: TenantScope,
+    message_id: str,
+    outcome: Outcome,
+    role: Role,
+    *,
+    provider_ref: str | None = None,
+    note: str = "",
+) -> OutboxRecord:
+    store, now = OutboxStore(deps.sessions, deps.cipher), clock.utc_now()
+    unknown = HTTPException(status.HTTP_404_NOT_FOUND, detail=f"unknown outbox message: {message_id}")
+    try:
+        record = store.get(message_id)
+    except UnknownMessageError:
+        raise unknown from None
+    if not scope.sees(record.case_id):
+        raise unknown  # another tenant's message is answered as one that does not exist
+    try:
+        return store.acknowledge(
+            message_id, outcome, actor=f"api:{role}", now=now, provider_ref=provider_ref, note=note
+        )
+    except AlreadyAcknowledgedError as exc:
+        raise HTTPException(status.HTTP_409_CONFLICT, detail=str(exc)) from None
+
+
+@router.post("/{message_id}:dispatched", response_model=OutboxRecord)
+def dispatched(
+    message_id: str, body: DispatchedBody, deps: DepsDep, scope: Scope, role: DispatcherRole
+) -> OutboxRecord:
+    """Record that the platform sent a ready reminder (once)."""
+    return _acknowledge(deps, scope, message_id, "dispatched", role, provider_ref=body.provider_ref)
+
+
+@router.post("/{message_id}:failed", response_model=OutboxRecord)
+def failed(message_id: str, body: FailedBody, deps: DepsDep, scope: Scope, role: DispatcherRole) -> OutboxRecord:
+    """Record that the platform could not send a ready reminder (once)."""
+    return _acknowledge(deps, scope, message_id, "dispatch_failed", role, note=body.note)
