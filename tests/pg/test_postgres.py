@@ -8,7 +8,8 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from agents.case_workflow.context import Context
-from agents.case_workflow.outbox import reminder_lines
+from agents.case_workflow.outbox import reminder_lines, store_ready
+from core.db.outbox import OutboxStore
 from core.deps import build_deps
 from core.synth import synthesize
 from graphs.case_workflow import compile_graph
@@ -45,5 +46,15 @@ async def test_postgres_end_to_end(pg_url: str, tmp_path: Path) -> None:
         ready = [x for x in lines if x.status == "ready"]
         assert ready and all(x.text and x.send_at for x in ready)
         assert [a.action for a in deps.cases.get_case(ready[0].case_id).audit][-1] == "reminder_reviewed"
+        # Stored for the SMS platform (timestamps with zones on PostgreSQL), pulled when due, acknowledged once.
+        stored = store_ready(deps, lines, now=morning)
+        assert stored.stored == len(ready) and store_ready(deps, lines, now=morning).stored == 0
+        outbox = OutboxStore(deps.sessions, deps.cipher)
+        first = min(x.send_at for x in ready)
+        pull_at = first.astimezone(dt.UTC) + dt.timedelta(minutes=1)
+        due = outbox.due(now=pull_at, limit=1000)
+        assert due and all(m.text for m in due) and due[0].send_at == first
+        outbox.acknowledge(due[0].id, "dispatched", actor="sms-platform", now=pull_at, provider_ref="p-1")
+        assert outbox.get(due[0].id).status == "dispatched"
     finally:
         await deps.aclose()
