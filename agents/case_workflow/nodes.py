@@ -10,6 +10,7 @@ from agents.case_workflow.cards import case_card
 from agents.case_workflow.context import Context
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import plan_next_action as plan
+from agents.case_workflow.reminder import review_audit
 from agents.case_workflow.state import State
 from agents.compliance.node import compliance_review
 from agents.triage.node import triage_node
@@ -62,12 +63,7 @@ async def review_outgoing(state: State, runtime: Runtime[Context]) -> dict[str, 
         state.case_id,
         actor=runtime.context.actor,
         action="reminder_reviewed",
-        detail={
-            "script": state.reminder_script,
-            "verdict": review.verdict,
-            "sendable": review.sendable,
-            "findings": [f.rule_id for f in review.findings],
-        },
+        detail=review_audit(state.reminder_script, review),
     )
     if not review.sendable:
         update["notes"] = [

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import NextAction, plan_action
-from agents.case_workflow.reminder import prepare_reminder
+from agents.case_workflow.reminder import prepare_reminder, review_audit
 from agents.compliance.node import review_draft
 from core.db.outbox import OutboxStore, ReadyReminder, StoreResult, new_batch_id
 from core.deps import Deps
@@ -114,19 +114,9 @@ async def _one(deps: Deps, case: CaseFile, action: NextAction, now: dt.datetime)
         return OutboxLine(**line, status=status, reason=prepared.note)
     assert prepared.audit is not None
     deps.cases.append_audit(case.id, actor=ACTOR, action="reminder_drafted", detail=prepared.audit)
-    review = await review_draft(deps, case.id, prepared.draft, now=now)
-    findings = [f.rule_id for f in review.findings]
-    deps.cases.append_audit(
-        case.id,
-        actor=ACTOR,
-        action="reminder_reviewed",
-        detail={
-            "script": prepared.script,
-            "verdict": review.verdict,
-            "sendable": review.sendable,
-            "findings": findings,
-        },
-    )
+    review = await review_draft(deps, case.id, prepared.draft, now=now, case=case)
+    audit = review_audit(prepared.script, review)
+    deps.cases.append_audit(case.id, actor=ACTOR, action="reminder_reviewed", detail=audit)
     return OutboxLine(
         **line,
         status="ready" if review.sendable else "failed_review",
@@ -134,7 +124,7 @@ async def _one(deps: Deps, case: CaseFile, action: NextAction, now: dt.datetime)
         channel=prepared.draft.channel,
         send_at=prepared.draft.send_at,
         text=prepared.draft.text if review.sendable else None,  # a dispatcher cannot send what failed review
-        findings=findings,
+        findings=audit["findings"],
         reason=review.reason,
     )
 

@@ -26,16 +26,15 @@ from pydantic import BaseModel, Field
 from agents.case_workflow.context import Context
 from agents.case_workflow.planner import NextAction
 from agents.case_workflow.state import State
-from agents.compliance.node import OutgoingDraft
+from agents.compliance.node import DraftReview, OutgoingDraft
 from agents.negotiation.nodes import case_facts
-from agents.negotiation.templates import cn_date, drafting_config, money, scripts
+from agents.negotiation.templates import UnfilledPlaceholderError, cn_date, drafting_config, fill_text, money, scripts
 from core.domain import CaseFile
 from tools.arrears import AmountDue, amount_due
 from tools.compliance.models import ReviewChannel
 
 AUTO_ACTIONS = frozenset({"send_reminder", "digital_sequence"})
 """Playbook actions the system sends itself, after review."""
-_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 _REVIEW_CHANNELS: dict[str, ReviewChannel] = {"sms": "sms", "app": "app", "wechat": "wechat"}
 
 
@@ -84,12 +83,11 @@ def fill_reminder(case: CaseFile, send_at: dt.datetime) -> tuple[str, str, Amoun
         values["日期"] = cn_date(due.next_due_date)
     if len(digits) >= 4:
         values["卡号后四位"] = digits[-4:]
-    text = scripts()[entry_id].text
-    missing = [name for name in _PLACEHOLDER.findall(text) if name not in values]
-    if missing:
-        raise ReminderError(f"{entry_id}: no value for {', '.join(missing)}")
-    filled = _PLACEHOLDER.sub(lambda m: values[m.group(1)], text).replace("\n", "")
-    return f"{config.pack}/{entry_id}", re.sub(r"(?<=[，。？！、；：）])\s+", "", filled), due
+    try:
+        text = fill_text(scripts()[entry_id], values)
+    except UnfilledPlaceholderError as exc:
+        raise ReminderError(str(exc)) from None
+    return f"{config.pack}/{entry_id}", text, due
 
 
 class PreparedReminder(BaseModel):
@@ -128,6 +126,16 @@ def prepare_reminder(case: CaseFile, action: NextAction | None) -> PreparedRemin
         "missed_instalments": due.missed_instalments,
     }
     return PreparedReminder(draft=draft, script=script_id, audit=audit)
+
+
+def review_audit(script: str | None, review: DraftReview) -> dict[str, Any]:
+    """What the audit trail records of a reminder's compliance review (``reminder_reviewed``)."""
+    return {
+        "script": script,
+        "verdict": review.verdict,
+        "sendable": review.sendable,
+        "findings": [f.rule_id for f in review.findings],
+    }
 
 
 def draft_reminder(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

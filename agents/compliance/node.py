@@ -16,6 +16,7 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field, ValidationError
 
 from core.deps import Deps
+from core.domain import CaseFile
 from core.repository import CaseNotFoundError
 from tools.compliance.models import Finding, ReviewChannel, SemanticLayer, Speaker, Transcript, Turn
 from tools.compliance.review import UnknownJurisdictionError, review_with_model
@@ -60,14 +61,22 @@ class _ReviewContext(Protocol):
 
 
 async def review_draft(
-    deps: Deps, case_id: str, draft: OutgoingDraft, *, now: dt.datetime, jurisdiction: str = "CN"
+    deps: Deps,
+    case_id: str,
+    draft: OutgoingDraft,
+    *,
+    now: dt.datetime,
+    jurisdiction: str = "CN",
+    case: CaseFile | None = None,
 ) -> DraftReview:
     """Review ``draft`` as the collector's next turn on ``case_id``: content, disclosure to third parties, quiet hours.
 
-    Never raises for a bad case or draft: the review then refuses to let it be sent, and says why.
+    ``case`` saves loading the case again when the caller holds it (the reminder batch). Never raises for a bad case
+    or draft: the review then refuses to let it be sent, and says why.
     """
     try:
-        case = deps.cases.get_case(case_id)
+        if case is None or case.id != case_id:
+            case = deps.cases.get_case(case_id)
         turns = [Turn(speaker=Speaker.THIRD_PARTY, text=_THIRD_PARTY_CUE)] if draft.recipient == "third_party" else []
         turns.append(Turn(speaker=Speaker(draft.speaker), text=draft.text, at=draft.send_at or now))
         standalone = draft.standalone if draft.standalone is not None else draft.channel == "sms"

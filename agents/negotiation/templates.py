@@ -126,6 +126,19 @@ def _values(facts: CaseFacts, offer: Offer | None, promise: PromiseOutcome | Non
     return values
 
 
+def fill_text(entry: PackEntry, values: dict[str, str]) -> str:
+    """An approved script with its placeholders replaced, on one line (YAML folding removed).
+
+    Raises:
+        UnfilledPlaceholderError: the script needs a value ``values`` lacks (nothing is guessed).
+    """
+    missing = [name for name in _PLACEHOLDER.findall(entry.text) if name not in values]
+    if missing:
+        raise UnfilledPlaceholderError(f"{entry.id}: no value for {', '.join(missing)}")
+    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], entry.text).replace("\n", "")
+    return re.sub(r"(?<=[，。？！、；：）])\s+", "", text)
+
+
 def fill(
     key: str, channel: DraftChannel, facts: CaseFacts, offer: Offer | None, promise: PromiseOutcome | None
 ) -> Filled:
@@ -144,11 +157,7 @@ def fill(
         raise MissingScriptError(f"{config.pack} has no script {entry_id} (situation {key})")
     entry = scripts()[entry_id]
     values = _values(facts, offer, promise)
-    missing = [name for name in _PLACEHOLDER.findall(entry.text) if name not in values]
-    if missing:
-        raise UnfilledPlaceholderError(f"{entry.id}: no value for {', '.join(missing)}")
-    text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], entry.text).replace("\n", "")
-    text = re.sub(r"(?<=[，。？！、；：）])\s+", "", text)
+    text = fill_text(entry, values)
     if channel != "call":
         text = _STAFF_NOTE.sub("", text).strip()
     if channel == "sms":

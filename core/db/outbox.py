@@ -141,6 +141,9 @@ class AlreadyAcknowledgedError(ValueError):
     """The reminder is not ``ready`` any more."""
 
 
+_MESSAGE_FIELDS = set(OutboxMessage.model_fields) - {"text"}
+
+
 def new_batch_id() -> str:
     """A fresh batch id."""
     return f"ob-{uuid.uuid4().hex}"
@@ -262,14 +265,7 @@ class OutboxStore:
         with self.sessions() as session:
             return [
                 OutboxMessage(
-                    id=row.id,
-                    case_id=row.case_id,
-                    tenant=row.tenant,
-                    batch_id=row.batch_id,
-                    script=row.script,
-                    channel=row.channel,
-                    send_at=_local(row.send_at, row.utc_offset_min),
-                    expires_at=_local(row.expires_at, row.utc_offset_min),
+                    **_record(row).model_dump(include=_MESSAGE_FIELDS),
                     text=self.cipher.decrypt(row.text_enc, TEXT_COLUMN),
                 )
                 for row in session.scalars(stmt)
