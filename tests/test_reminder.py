@@ -27,6 +27,11 @@ async def _run(deps: Deps, case_id: str, now: dt.datetime) -> dict:
     return await compile_graph().ainvoke({"case_id": case_id}, context=Context(deps=deps, clock=lambda: now))
 
 
+def test_automated_tiers_come_from_the_playbook() -> None:
+    assert reminder.AUTO_TIERS == {"reminder", "digital"}
+    assert reminder.AUTO_ACTIONS == {"send_reminder", "digital_sequence"}
+
+
 def test_script_follows_the_loans_state() -> None:
     today = dt.date(2026, 11, 28)
     overdue = _due(missed=2, next_day=dt.date(2026, 11, 30))

@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import NextAction, plan_action
-from agents.case_workflow.reminder import prepare_reminder, review_audit
+from agents.case_workflow.reminder import AUTO_TIERS, prepare_reminder, review_audit
 from agents.compliance.node import review_draft
 from core.db.outbox import OutboxStore, ReadyReminder, StoreResult, new_batch_id
 from core.deps import Deps
@@ -28,8 +28,6 @@ from tools.triage.pipeline import resolve_model, run_batch
 from tools.triage.rules import load_rules
 from tools.triage.tool import contact_window_of
 
-AUTO_TIERS = ("reminder", "digital")
-"""Triage tiers whose playbook action the system carries out itself (``owner: auto``)."""
 ACTOR = "reminder-batch"
 _PAGE = 500
 
@@ -85,7 +83,7 @@ async def reminder_lines(
     done = 0
     for raw in iter_chunks(deps.engine, chunk_size):
         batch = run_batch(raw, rules, model=model)
-        decisions = batch.decisions[batch.decisions["tier"].isin(AUTO_TIERS)]
+        decisions = batch.decisions[batch.decisions["tier"].isin(sorted(AUTO_TIERS))]
         for case_id, decision in decisions.iterrows():
             if limit is not None and done >= limit:
                 return

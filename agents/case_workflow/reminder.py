@@ -24,7 +24,7 @@ from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
 from agents.case_workflow.context import Context
-from agents.case_workflow.planner import NextAction
+from agents.case_workflow.planner import NextAction, load_playbook
 from agents.case_workflow.state import State
 from agents.compliance.node import DraftReview, OutgoingDraft
 from agents.negotiation.nodes import case_facts
@@ -33,8 +33,10 @@ from core.domain import CaseFile
 from tools.arrears import AmountDue, amount_due
 from tools.compliance.models import ReviewChannel
 
-AUTO_ACTIONS = frozenset({"send_reminder", "digital_sequence"})
-"""Playbook actions the system sends itself, after review."""
+AUTO_TIERS = frozenset(tier for tier, e in load_playbook().actions.items() if e.owner == "auto")
+"""Triage tiers whose playbook action the system carries out itself (``owner: auto``): reminder, digital."""
+AUTO_ACTIONS = frozenset(load_playbook().actions[tier].action for tier in AUTO_TIERS)
+"""Those tiers' actions (send_reminder, digital_sequence): drafted here and sent only after review."""
 _REVIEW_CHANNELS: dict[str, ReviewChannel] = {"sms": "sms", "app": "app", "wechat": "wechat"}
 
 
