@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 from typer.testing import CliRunner
 
+from agents.case_workflow import outbox as outbox_batch
 from agents.case_workflow.outbox import OutboxLine, reminder_lines, store_ready
 from core import clock
 from core.db.outbox import OutboxMessageRow, OutboxStore, ReadyReminder
@@ -225,7 +226,7 @@ def test_pull_hands_out_due_ready_reminders_with_their_text(
 ) -> None:
     store_ready(odeps, batch, now=BATCH_TIME)
     texts = {x.case_id: x.text for x in ready(batch)}
-    assert pull(oc).json() == {"items": [], "expired": 0}  # planned for 18:00 local: not due at 09:00
+    assert pull(oc).json() == {"items": [], "expired": 0, "withdrawn": 0}  # planned for 18:00 local: not due at 09:00
     wall.now = DUE - dt.timedelta(minutes=1)
     assert pull(oc).json()["items"] == []
     wall.now = DUE
@@ -240,10 +241,14 @@ def test_pull_hands_out_due_ready_reminders_with_their_text(
     wall.now = NIGHT - dt.timedelta(seconds=1)
     assert len(pull(oc).json()["items"]) == len(texts)
     wall.now = NIGHT  # 22:00 local: the day is over, nothing is handed out, the rest is reported as expired
-    assert pull(oc).json() == {"items": [], "expired": len(texts)}
+    assert pull(oc).json() == {"items": [], "expired": len(texts), "withdrawn": 0}
 
 
-def test_pull_is_oldest_first_and_skips_a_day_that_has_passed(oc: TestClient, odeps: Deps, wall: Clock) -> None:
+def test_pull_is_oldest_first_and_skips_a_day_that_has_passed(
+    oc: TestClient, odeps: Deps, wall: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Hand-written texts would be withdrawn by the re-check (they are not the cases' drafts): ordering only here.
+    monkeypatch.setattr(outbox_batch, "recheck", lambda case, message, now: None)
     store = OutboxStore(odeps.sessions, odeps.cipher)
 
     def reminder(case_id: str, local: dt.datetime) -> ReadyReminder:
@@ -406,3 +411,40 @@ def test_bad_bodies_are_422(oc: TestClient, odeps: Deps, batch: list[OutboxLine]
 def test_bad_pull_parameters_are_422(oc: TestClient) -> None:
     for params in ({"limit": 0}, {"limit": 1001}, {"limit": "x"}, {"tenant": "bank a!"}):
         assert oc.get("/v1/outbox", params=params, headers=SYSTEM).status_code == 422
+
+
+# ---- re-check before hand-out --------------------------------------------------------------------------------------
+
+
+def test_a_case_that_changed_since_the_batch_is_withdrawn_not_sent(
+    oc: TestClient, odeps: Deps, batch: list[OutboxLine], wall: Clock
+) -> None:
+    store_ready(odeps, batch, now=BATCH_TIME)
+    lines = ready(batch)
+    opted_out, repaid = lines[0].case_id, lines[1].case_id
+    with odeps.engine.begin() as conn:
+        conn.execute(
+            text("UPDATE cases SET flags = :f WHERE id = :id"), {"f": json.dumps(["opt_out"]), "id": opted_out}
+        )
+        # A repayment leaves 100 yuan owing: the reminder's amount would be wrong now.
+        conn.execute(
+            text(
+                "UPDATE loans SET outstanding_principal_fen = 10000, outstanding_interest_fen = 0,"
+                " outstanding_penalty_fen = 0 WHERE id = (SELECT loan_id FROM cases WHERE id = :id)"
+            ),
+            {"id": repaid},
+        )
+    wall.now = DUE
+    page = pull(oc).json()
+    handed = {m["case_id"] for m in page["items"]}
+    assert opted_out not in handed and repaid not in handed
+    assert page["withdrawn"] == 2 and len(handed) == len(lines) - 2
+    rows = {r.case_id: r for r in odeps.sessions().scalars(select(OutboxMessageRow))}
+    assert rows[opted_out].status == "withdrawn" and "opt_out" in rows[opted_out].note
+    assert rows[repaid].status == "withdrawn" and "changed since the batch" in rows[repaid].note
+    audit = [a.action for a in odeps.cases.get_case(opted_out).audit]
+    assert audit[-1] == "reminder_withdrawn"
+    again = pull(oc).json()  # withdrawn for good: neither handed out nor counted again
+    assert again["withdrawn"] == 0 and {m["case_id"] for m in again["items"]} == handed
+    r = oc.post(f"/v1/outbox/{rows[opted_out].id}:dispatched", json={"provider_ref": "p"}, headers=SYSTEM)
+    assert r.status_code == 409  # a withdrawn reminder cannot be acknowledged as sent

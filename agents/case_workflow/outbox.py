@@ -18,11 +18,12 @@ from pydantic import BaseModel, Field
 
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import NextAction, plan_action
-from agents.case_workflow.reminder import AUTO_TIERS, prepare_reminder, review_audit
+from agents.case_workflow.reminder import AUTO_TIERS, ReminderError, fill_reminder, prepare_reminder, review_audit
 from agents.compliance.node import review_draft
-from core.db.outbox import OutboxStore, ReadyReminder, StoreResult, new_batch_id
+from core.db.outbox import OutboxMessage, OutboxStore, ReadyReminder, StoreResult, new_batch_id
 from core.deps import Deps
-from core.domain import CaseFile
+from core.domain import CaseFile, Channel
+from tools.compliance.gate import PlannedContact, check_contact
 from tools.triage.frames import iter_chunks
 from tools.triage.pipeline import resolve_model, run_batch
 from tools.triage.rules import load_rules
@@ -130,6 +131,48 @@ async def _one(deps: Deps, case: CaseFile, action: NextAction, now: dt.datetime)
 def summarise(lines: list[OutboxLine], *, model_used: bool) -> OutboxSummary:
     """Counts by status."""
     return OutboxSummary(cases=len(lines), by_status=dict(Counter(x.status for x in lines)), model_used=model_used)
+
+
+def recheck(case: CaseFile, message: OutboxMessage, now: dt.datetime) -> str | None:
+    """Why a stored reminder must not go out now, or None when it still may.
+
+    Between the nightly batch and the hand-out the case may have changed: a flag (opt-out, dispute, legal hold), a
+    contact that used up the day's allowance, a repayment. So the contact gate runs again at ``now``, and the reminder
+    is drafted again from today's case: if its words differ (other amounts, other days past due), it is withdrawn and
+    the next batch writes the right one.
+    """
+    local_now = now.astimezone(message.send_at.tzinfo)
+    plan = PlannedContact(channel=Channel(message.channel), at=local_now, callee="debtor")
+    decision = check_contact(plan, case.contacts, case=case)
+    if not decision.allowed:
+        return f"联系闸门拒绝 / contact gate refused ({decision.rule_id}): {decision.reason_zh} / {decision.reason_en}"
+    try:
+        _, text, _ = fill_reminder(case, message.send_at)
+    except ReminderError as exc:
+        return f"今日无需提醒 / no reminder today: {exc}"
+    if text != message.text:
+        return "账务自批次以来已变化，提醒作废 / the case changed since the batch (amounts or days past due)"
+    return None
+
+
+def due_reminders(
+    deps: Deps, *, now: dt.datetime, tenant: str | None = None, limit: int = 100, actor: str = ACTOR
+) -> tuple[list[OutboxMessage], int]:
+    """The stored reminders due now that still pass :func:`recheck`; the others are withdrawn for good.
+
+    Returns:
+        The messages to send (at most ``limit``; fewer when some were withdrawn) and how many were withdrawn.
+    """
+    store = OutboxStore(deps.sessions, deps.cipher)
+    send: list[OutboxMessage] = []
+    withdrawn = 0
+    for message in store.due(now=now, tenant=tenant, limit=limit):
+        reason = recheck(deps.cases.get_case(message.case_id), message, now)
+        if reason is None:
+            send.append(message)
+        elif store.withdraw(message.id, reason, actor=actor, now=now):
+            withdrawn += 1
+    return send, withdrawn
 
 
 def store_ready(deps: Deps, lines: list[OutboxLine], *, now: dt.datetime) -> StoreResult:

@@ -41,7 +41,7 @@ TEXT_COLUMN = "outbox_messages.text_enc"
 QUIET_START_HOUR = 22
 """Collection is never allowed from 22:00 local time (the planner's quiet hours); a reminder expires then."""
 
-StoredStatus = Literal["ready", "dispatched", "dispatch_failed"]
+StoredStatus = Literal["ready", "dispatched", "dispatch_failed", "withdrawn"]
 Outcome = Literal["dispatched", "dispatch_failed"]
 
 
@@ -66,7 +66,7 @@ class OutboxMessageRow(Base):
     """22:00 local on ``send_day``, in UTC."""
     text_enc: Mapped[bytes] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(16))
-    """ready, dispatched, dispatch_failed."""
+    """ready, dispatched, dispatch_failed, withdrawn (re-checked before hand-out and no longer allowed)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     dispatched_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     """When the platform acknowledged (sent or failed)."""
@@ -326,6 +326,27 @@ class OutboxStore:
             session.flush()
             session.refresh(row)
             return _record(row)
+
+    def withdraw(self, message_id: str, reason: str, *, actor: str, now: dt.datetime) -> bool:
+        """Take a ready reminder out of the outbox for good (``withdrawn``), with a ``reminder_withdrawn`` audit row.
+
+        Returns:
+            False when it was not ``ready`` any more (someone acknowledged it meanwhile): nothing changes then.
+        """
+        at = now.astimezone(dt.UTC)
+        with self.sessions.begin() as session:
+            changed = session.execute(
+                update(OutboxMessageRow)
+                .where(OutboxMessageRow.id == message_id, OutboxMessageRow.status == "ready")
+                .values(status="withdrawn", dispatched_at=None, actor=actor, note=reason)
+                .execution_options(synchronize_session=False)
+            )
+            if changed.rowcount != 1:  # type: ignore[attr-defined]
+                return False
+            case_id = session.scalar(select(OutboxMessageRow.case_id).where(OutboxMessageRow.id == message_id))
+            detail = {"message_id": message_id, "reason": reason}
+            session.add(CaseAudit(case_id=case_id, at=at, actor=actor, action="reminder_withdrawn", detail=detail))
+        return True
 
 
 def _of_tenant(tenant: str) -> ColumnElement[bool]:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, status
 from pydantic import BaseModel, ConfigDict, Field
 
+from agents.case_workflow.outbox import due_reminders
 from core import clock
 from core.db.outbox import (
     AlreadyAcknowledgedError,
@@ -26,10 +27,13 @@ DispatcherRole = Annotated[Role, Depends(require_roles("system", "supervisor"))]
 
 
 class OutboxPage(BaseModel):
-    """The reminders to send now, and how many were never handed out because their day ended."""
+    """The reminders to send now, and how many were never handed out because their day ended or the case changed."""
 
     items: list[OutboxMessage]
     expired: int = Field(description="Reminders still ready after 22:00 local on their send day; never handed out")
+    withdrawn: int = Field(
+        description="Due reminders withdrawn by this pull: the contact gate refuses now, or the case changed"
+    )
 
 
 class DispatchedBody(BaseModel):
@@ -49,15 +53,19 @@ class FailedBody(BaseModel):
 @router.get("", response_model=OutboxPage)
 def pull(
     deps: DepsDep,
-    _role: DispatcherRole,
+    role: DispatcherRole,
     tenant: ListTenant,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> OutboxPage:
-    """Ready reminders due now and before 22:00 local on their send day, oldest first, with their text."""
-    store, now = OutboxStore(deps.sessions, deps.cipher), clock.utc_now()
-    return OutboxPage(
-        items=store.due(now=now, tenant=tenant, limit=limit), expired=store.expired_count(now=now, tenant=tenant)
-    )
+    """Ready reminders due now and before 22:00 local on their send day, oldest first, with their text.
+
+    Each is checked again first (contact gate now, the same draft from today's case); one that fails is withdrawn
+    for good and counted in ``withdrawn``, so a page may hold fewer than ``limit``: pull again.
+    """
+    now = clock.utc_now()
+    items, withdrawn = due_reminders(deps, now=now, tenant=tenant, limit=limit, actor=f"api:{role}")
+    expired = OutboxStore(deps.sessions, deps.cipher).expired_count(now=now, tenant=tenant)
+    return OutboxPage(items=items, expired=expired, withdrawn=withdrawn)
 
 
 def _acknowledge(
