@@ -34,6 +34,7 @@ from core.gateway.prompting import PromptParts, assemble
 from core.privacy import KnownPII
 from core.repository import CaseNotFoundError
 from prompts.negotiation import READER_POLICY, READER_QUESTION, READER_SYSTEM
+from tools.arrears import amount_due
 from tools.negotiation.approvals import NegotiationStore
 from tools.negotiation.approved import decided
 from tools.negotiation.authority import authority_role, default_matrix
@@ -70,6 +71,7 @@ def case_facts(case: CaseFile) -> CaseFacts:
         outstanding_interest=loan.outstanding_interest,
         outstanding_penalty=loan.outstanding_penalty,
         outstanding_total=loan.outstanding_total,
+        arrears=amount_due(loan, case.as_of).arrears,
         flags=[f.value for f in case.flags],
         legal_status=case.legal_status.value,
         as_of=case.as_of,

@@ -157,6 +157,8 @@ def fill(
         raise MissingScriptError(f"{config.pack} has no script {entry_id} (situation {key})")
     entry = scripts()[entry_id]
     values = _values(facts, offer, promise)
+    if key.startswith("reminder_") and facts.arrears > 0:
+        values["金额"] = money(facts.arrears)  # 本期 / 当前应还: the missed instalments, not the whole balance
     text = fill_text(entry, values)
     if channel != "call":
         text = _STAFF_NOTE.sub("", text).strip()

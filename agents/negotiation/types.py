@@ -66,6 +66,10 @@ class CaseFacts(BaseModel):
     outstanding_interest: Decimal
     outstanding_penalty: Decimal
     outstanding_total: Decimal
+    arrears: Decimal = Field(
+        default=Decimal(0),
+        description="Missed instalments plus penalty (tools/arrears.py); what 本期 / 当前应还 means in a reminder",
+    )
     flags: list[str]
     legal_status: str
     as_of: dt.date

@@ -199,3 +199,16 @@ async def test_model_draft_failing_review_is_rewritten(var_dir: Path, tmp_path: 
         await deps.aclose()
     assert {f.kind for f in result.findings} == {"compliance"} and len(result.findings) >= 1
     assert result.draft and not result.draft.from_model and result.draft.sendable
+
+
+async def test_m1_reminder_states_the_arrears_not_the_whole_balance(deps: Deps, tmp_path: Path) -> None:
+    from tools.arrears import amount_due
+
+    case = deps.cases.get_case("C000018")  # M1, 28 days past due
+    due = amount_due(case.loan, case.as_of)
+    assert case.loan.bucket.value == "M1" and 0 < due.arrears < case.loan.outstanding_total
+    for channel, script in (("sms", "sms-overdue-early"), ("call", "call-first-overdue")):
+        result = await turn(deps, tmp_path / f"{channel}.db", "C000018", "你好，什么事？", channel=channel)
+        assert result.draft and result.draft.template_id == f"approved-scripts-zh/{script}"
+        text = result.draft.text or ""
+        assert f"{due.arrears:.2f}元" in text and f"{case.loan.outstanding_total:.2f}" not in text
