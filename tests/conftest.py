@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 os.environ["TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS"] = ""
 
@@ -109,3 +110,9 @@ def env_for_cli(monkeypatch: pytest.MonkeyPatch, var_dir: Path) -> Path:
     monkeypatch.setenv("QINGSHOU_DATA_KEY", DATA_KEY)
     monkeypatch.setenv("QINGSHOU_API_KEYS", ",".join(f"{key}:{role}" for role, key in API_KEYS.items()))
     return var_dir
+
+
+def split_tenants(deps: Deps) -> None:
+    """Give cases up to C000150 to tenant bank-a and the rest to bank-b (the multi-tenant tests' portfolio)."""
+    with deps.engine.begin() as conn:
+        conn.execute(text("UPDATE cases SET tenant = CASE WHEN id <= 'C000150' THEN 'bank-a' ELSE 'bank-b' END"))

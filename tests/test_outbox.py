@@ -22,7 +22,7 @@ from core.db.outbox import OutboxMessageRow, OutboxStore, ReadyReminder
 from core.db.schema import CaseAudit
 from core.deps import Deps, build_deps
 from qingshou.cli import app
-from tests.conftest import API_KEYS, make_settings
+from tests.conftest import API_KEYS, make_settings, split_tenants
 
 BATCH_TIME = dt.datetime(2026, 11, 3, 1, 0, tzinfo=dt.UTC)
 """09:00 in Beijing, two days after the portfolio's as_of: the batch plans today's reminders at 18:00 local."""
@@ -78,8 +78,7 @@ def odeps(var_dir: Path) -> Iterator[Deps]:
     keys = [f"{key}:{role}" for role, key in API_KEYS.items()]
     keys += [f"{SYSTEM_A}:system@bank-a", f"{SUPERVISOR_B}:supervisor@bank-b"]
     deps = build_deps(make_settings(var_dir, api_keys=",".join(keys)))
-    with deps.engine.begin() as conn:
-        conn.execute(text("UPDATE cases SET tenant = CASE WHEN id <= 'C000150' THEN 'bank-a' ELSE 'bank-b' END"))
+    split_tenants(deps)
     yield deps
     deps.close()
 

@@ -70,3 +70,15 @@ async def test_a_failed_review_leaves_no_text_to_send(deps, monkeypatch: pytest.
     lines = [x async for x in reminder_lines(deps, now=BATCH_TIME, limit=40)]
     failed = [x for x in lines if x.script and x.script.endswith("sms-overdue-early")]
     assert failed and all(x.status == "failed_review" and x.text is None and x.findings for x in failed)
+
+
+async def test_a_tenant_batch_holds_that_tenants_cases_only(deps) -> None:
+    from agents.case_workflow.outbox import reminder_lines
+    from tests.conftest import split_tenants
+
+    split_tenants(deps)
+    everyone = [x async for x in reminder_lines(deps, now=BATCH_TIME)]
+    bank_a = [x async for x in reminder_lines(deps, now=BATCH_TIME, tenant="bank-a")]
+    assert bank_a and all(x.tenant == "bank-a" for x in bank_a)
+    assert [x.case_id for x in bank_a] == [x.case_id for x in everyone if x.tenant == "bank-a"]
+    assert len(bank_a) < len(everyone)

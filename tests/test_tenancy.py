@@ -9,12 +9,11 @@ from pathlib import Path
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from core.deps import Deps, build_deps
 from core.synth.contracts.generate import write_contract
 from core.synth.contracts.spec import truth_from_case
-from tests.conftest import API_KEYS, make_settings
+from tests.conftest import API_KEYS, make_settings, split_tenants
 from tools.negotiation.approvals import NegotiationStore
 from tools.negotiation.models import OfferTerms
 from tools.negotiation.offers import check_terms, position
@@ -45,8 +44,7 @@ def tdeps(var_dir: Path) -> Iterator[Deps]:
     keys += [f"{key}:{role}@bank-a" for role, key in BOUND.items()]
     keys.append(f"{B_SUPERVISOR}:supervisor@bank-b")
     deps = build_deps(make_settings(var_dir, api_keys=",".join(keys)))
-    with deps.engine.begin() as conn:
-        conn.execute(text("UPDATE cases SET tenant = CASE WHEN id <= 'C000150' THEN 'bank-a' ELSE 'bank-b' END"))
+    split_tenants(deps)
     yield deps
     deps.close()
 

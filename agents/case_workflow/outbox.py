@@ -85,12 +85,13 @@ async def reminder_lines(
     for raw in iter_chunks(deps.engine, chunk_size):
         batch = run_batch(raw, rules, model=model)
         decisions = batch.decisions[batch.decisions["tier"].isin(sorted(AUTO_TIERS))]
+        if tenant is not None:  # before any case is decrypted
+            tenants = deps.cases.tenants_of(str(i) for i in decisions.index)
+            decisions = decisions[[tenants.get(str(i)) == tenant for i in decisions.index]]
         for case_id, decision in decisions.iterrows():
             if limit is not None and done >= limit:
                 return
             case = deps.cases.get_case(str(case_id))
-            if tenant is not None and case.tenant != tenant:
-                continue
             window = contact_window_of(batch.windows.loc[case_id])
             action = plan_action(
                 str(decision["tier"]),

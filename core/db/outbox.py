@@ -100,8 +100,8 @@ class StoreResult(BaseModel):
     skipped_case_ids: list[str] = Field(default_factory=list)
 
 
-class OutboxMessage(BaseModel):
-    """A due reminder as the SMS platform pulls it (with its text)."""
+class _Stored(BaseModel):
+    """What every view of a stored reminder shows."""
 
     id: str
     case_id: str
@@ -111,20 +111,17 @@ class OutboxMessage(BaseModel):
     channel: str
     send_at: dt.datetime = Field(description="Debtor's local time, with offset")
     expires_at: dt.datetime = Field(description="22:00 local on the send day: do not send after it")
+
+
+class OutboxMessage(_Stored):
+    """A due reminder as the SMS platform pulls it (with its text)."""
+
     text: str
 
 
-class OutboxRecord(BaseModel):
+class OutboxRecord(_Stored):
     """A stored reminder's state, without its text."""
 
-    id: str
-    case_id: str
-    tenant: str
-    batch_id: str
-    script: str
-    channel: str
-    send_at: dt.datetime
-    expires_at: dt.datetime
     status: StoredStatus
     created_at: dt.datetime
     dispatched_at: dt.datetime | None
@@ -141,7 +138,7 @@ class AlreadyAcknowledgedError(ValueError):
     """The reminder is not ``ready`` any more."""
 
 
-_MESSAGE_FIELDS = set(OutboxMessage.model_fields) - {"text"}
+_STORED_FIELDS = set(_Stored.model_fields)
 
 
 def new_batch_id() -> str:
@@ -265,7 +262,7 @@ class OutboxStore:
         with self.sessions() as session:
             return [
                 OutboxMessage(
-                    **_record(row).model_dump(include=_MESSAGE_FIELDS),
+                    **_record(row).model_dump(include=_STORED_FIELDS),
                     text=self.cipher.decrypt(row.text_enc, TEXT_COLUMN),
                 )
                 for row in session.scalars(stmt)
