@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from agents.extraction.model_types import ModelTerms
+from core.capitals import CapitalsError, parse_capitals
 from core.gateway import GatewayError, ModelGateway
 from core.gateway.prompting import PromptParts, assemble
 from core.privacy import KnownPII
@@ -23,7 +24,6 @@ from tools.extraction.schema import (
     Sourced,
     Span,
 )
-from tools.legal.capitals import CapitalsError, parse_capitals
 
 log = logging.getLogger(__name__)
 ROLE = "contract_extraction"

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from jinja2 import UndefinedError
 
+from core.capitals import parse_capitals
 from core.deps import Deps
 from core.domain import Loan
 from core.synth.contracts import draw_truth, truth_from_case
@@ -17,7 +18,6 @@ from tools.extraction.document import document_from_text
 from tools.extraction.identities import pseudonymise
 from tools.extraction.rules import extract_rules
 from tools.extraction.schema import ContractTerms, Penalty, Rate, Sourced, Span
-from tools.legal.capitals import parse_capitals
 from tools.legal.claims import ClaimsError, applied_cap, calculate_claims, regime_for
 from tools.legal.documents import KINDS, docx_text, mark_final, paragraphs, render_docx
 from tools.legal.drafting import build_context

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from agents.extraction import extract_contract
+from core.capitals import CapitalsError, parse_capitals, to_capitals
 from core.synth.contracts import STYLES, draw_truth, write_contract
 from core.synth.contracts.render import render_lines
 from evals.targets.extraction import extracted_values, truth_values
 from tools.extraction.document import ContractInputError, document_from_text, load_contract
 from tools.extraction.patterns import parse_date
 from tools.extraction.rules import extract_rules
-from tools.legal.capitals import CapitalsError, parse_capitals, to_capitals
 from tools.legal.limits import check_terms, private_lending_cap
 from tools.legal.lpr import LprUnknownError, lpr_on
 

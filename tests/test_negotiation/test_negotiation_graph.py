@@ -5,13 +5,13 @@ from pathlib import Path
 from sqlalchemy import select
 
 from agents.negotiation.entry import TurnRequest, TurnResult, run_turn_sqlite
+from core.db.negotiation import Handoff
 from core.deps import Deps, build_deps
 from core.settings import Role
 from tests.conftest import make_settings
 from tests.fakes.sglang import FakeSGLang, Reply
 from tools.negotiation.approvals import NegotiationStore
 from tools.negotiation.offers import check_terms
-from tools.negotiation.tables import Handoff
 
 FIXED = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing, a Tuesday
 

@@ -1,8 +1,7 @@
 """Compliance tools: the pre-contact gate and the review of transcripts and messages (rules, then the model).
 
-Names are imported lazily so that ``core.db.schema`` can import ``tools.compliance.tables`` without pulling in
-the gateway (which itself imports the schema). Import ``review`` and ``review_with_model`` from
-``tools.compliance.review`` (the package attribute ``review`` is that module).
+Names are imported lazily, so that importing one submodule does not pull in the gateway. Import ``review`` and
+``review_with_model`` from ``tools.compliance.review`` (the package attribute ``review`` is that module).
 """
 
 from __future__ import annotations

@@ -7,8 +7,8 @@ from collections import Counter, defaultdict
 
 from pydantic import BaseModel, Field
 
+from core.db.compliance import ComplianceReview
 from tools.compliance.models import Category
-from tools.compliance.tables import ComplianceReview
 
 EXAMPLES_PER_CATEGORY = 3
 

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from core.db.compliance import ComplianceReview
 from core.privacy import PIIGuard
 from tools.compliance.models import ReviewResult, Transcript
-from tools.compliance.tables import ComplianceReview
 
 UNASSIGNED_TEAM = "unassigned"
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from core.limits import MAX_CONTRACT_CHARS
 from retrieval.partition import Block, IngestError, partition_file
 
-MAX_CHARS = 100_000
 MAX_BYTES = 20 * 2**20
 _CLOSING = tuple("。；！？：:;!?）)")
 # A numbered heading ("1. 借款金额"), not a decimal number at the start of a wrapped line ("206.55平方米").
@@ -120,8 +120,8 @@ def check_contract_text(text: str) -> None:
     Raises:
         ContractInputError: with the reason.
     """
-    if len(text) > MAX_CHARS:
-        raise ContractInputError(f"contract text is {len(text):,} characters, over the {MAX_CHARS:,} limit")
+    if len(text) > MAX_CONTRACT_CHARS:
+        raise ContractInputError(f"contract text is {len(text):,} characters, over the {MAX_CONTRACT_CHARS:,} limit")
     cjk, latin = len(_CJK.findall(text)), len(_LATIN.findall(text))
     if cjk < 50 and latin > cjk:
         raise ContractInputError(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from core.capitals import CapitalsError, parse_capitals
 from tools.extraction.document import ContractDocument
 from tools.extraction.patterns import (
     CAPITALS_RE,
@@ -31,7 +32,6 @@ from tools.extraction.schema import (
     Sourced,
     Span,
 )
-from tools.legal.capitals import CapitalsError, parse_capitals
 
 NAME = r"[\u4e00-\u9fa5·]{2,6}?"
 ID_NO = r"\d{17}[\dXx]"

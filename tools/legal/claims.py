@@ -16,9 +16,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.capitals import to_capitals
 from core.domain import Loan
 from tools.extraction.schema import ContractTerms
-from tools.legal.capitals import to_capitals
 from tools.legal.limits import formation_date, load_limits, private_lending_cap
 
 CENT = Decimal("0.01")

@@ -8,10 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from core.capitals import to_capitals
 from core.domain import CaseFile
 from tools.extraction.identities import IdentityVault
 from tools.extraction.schema import ContractTerms, ExtractionResult, Party, Sourced
-from tools.legal.capitals import to_capitals
 from tools.legal.claims import ClaimsCalculation, calculate_claims
 from tools.legal.documents import DocumentKind, render_docx
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from core.db import schema as s
+from core.db.negotiation import Handoff, OfferApproval
 from core.repository import CaseNotFoundError
 from tools.negotiation.models import Breach, OfferCheck, OfferTerms
-from tools.negotiation.tables import Handoff, OfferApproval
 
 ApprovalStatus = Literal["pending", "approved", "rejected"]
 

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from tools.triage.features_extra import contact_features, debtor_features, promise_features
-from tools.triage.frames import RawFrames
+from tools.triage.raw import RawFrames
 
 NEVER_DAYS = 9999.0
 """Value of a ``days_since_*`` feature when the event never happened."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from tools.triage.frames import RawFrames
+from tools.triage.raw import RawFrames
 
 INCOME_INDEX = {"<3k": 0, "3k-5k": 1, "5k-8k": 2, "8k-15k": 3, "15k-30k": 4, ">30k": 5}
 EMPLOYMENT_INDEX = {

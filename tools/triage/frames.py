@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 
 import pandas as pd
@@ -17,52 +16,15 @@ from sqlalchemy import Connection, Engine, text
 
 from core import domain
 from core.repository import yuan_to_fen
-
-CASE_COLUMNS = (
-    "case_id",
-    "as_of_day",
-    "opened_day",
-    "dpd",
-    "bucket",
-    "product",
-    "principal_fen",
-    "annual_rate",
-    "term_months",
-    "disbursement_day",
-    "out_principal_fen",
-    "out_interest_fen",
-    "out_penalty_fen",
-    "legal_status",
-    "flags",
-    "birth_year",
-    "city_tier",
-    "income_band",
-    "employment",
-    "utc_offset_min",
-    "province",
-    "n_guarantors",
-    "collateral_fen",
+from tools.triage.frames_sqlite import load_sqlite
+from tools.triage.raw import (
+    CASE_COLUMNS,
+    CONTACT_COLUMNS,
+    PROMISE_COLUMNS,
+    REPAYMENT_COLUMNS,
+    RawFrames,
+    normalise_flags,
 )
-REPAYMENT_COLUMNS = ("case_id", "day", "amount_fen")
-CONTACT_COLUMNS = ("case_id", "at_s", "channel", "outcome", "callee")
-PROMISE_COLUMNS = ("case_id", "made_day", "due_day", "amount_fen", "status")
-
-
-@dataclass(frozen=True)
-class RawFrames:
-    """The rows triage reads for a set of cases.
-
-    Attributes:
-        cases: One row per case (loan, debtor bands, flags as JSON text, guarantor count, collateral sum).
-        repayments: One row per payment received.
-        contacts: One row per contact attempt (``at_s`` is UTC epoch seconds).
-        promises: One row per promise to pay.
-    """
-
-    cases: pd.DataFrame
-    repayments: pd.DataFrame
-    contacts: pd.DataFrame
-    promises: pd.DataFrame
 
 
 def _sql_day(dialect: str, col: str) -> str:
@@ -121,11 +83,6 @@ def _frame(conn: Connection, sql: str, lo: str, hi: str, columns: tuple[str, ...
     return frame
 
 
-def normalise_flags(values: pd.Series) -> pd.Series:
-    """Flags as JSON text whatever the driver returned (SQLite gives text, PostgreSQL a list)."""
-    return values.map(lambda v: v if isinstance(v, str) else json.dumps(list(v or [])))
-
-
 def load_frames(conn: Connection, lo: str, hi: str) -> RawFrames:
     """Read the raw frames of the cases whose ids lie in ``[lo, hi]``.
 
@@ -141,8 +98,6 @@ def load_frames(conn: Connection, lo: str, hi: str) -> RawFrames:
         The four frames for those cases.
     """
     if conn.dialect.name == "sqlite":
-        from tools.triage.frames_sqlite import load_sqlite  # imports this module's RawFrames
-
         return load_sqlite(conn, lo, hi)
     q = _queries(conn.dialect.name)
     cases = _frame(conn, q["cases"], lo, hi, CASE_COLUMNS)

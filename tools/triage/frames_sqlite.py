@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Connection
 
-from tools.triage.frames import CASE_COLUMNS, RawFrames, normalise_flags
+from tools.triage.raw import CASE_COLUMNS, RawFrames, normalise_flags
 
 _SQLITE = {
     "cases": """

@@ -11,9 +11,10 @@ from sqlalchemy import Engine
 
 from tools.triage.decide import decide
 from tools.triage.features import compute_features
-from tools.triage.frames import RawFrames, iter_chunks
+from tools.triage.frames import iter_chunks
 from tools.triage.model.artifact import PropensityModel, load_model
 from tools.triage.models import Tier
+from tools.triage.raw import RawFrames
 from tools.triage.rules import Rules
 from tools.triage.scorecard import propensity_from_points, score_points
 from tools.triage.window import learn_windows

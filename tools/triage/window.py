@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from tools.triage.features import RPC_OUTCOMES, positions
-from tools.triage.frames import RawFrames
+from tools.triage.raw import RawFrames
 from tools.triage.rules import WindowConfig
 
 WINDOW_COLUMNS = ("window_start", "window_end", "window_rpc_rate", "window_learned")

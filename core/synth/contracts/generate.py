@@ -8,10 +8,10 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from core.limits import MAX_CONTRACT_CHARS
 from core.synth.contracts.render import render_lines
 from core.synth.contracts.spec import STYLES, ContractTruth, draw_truth
 from core.synth.contracts.writers import WRITERS
-from tools.extraction.document import MAX_CHARS
 
 FileFormat = Literal["pdf", "docx", "txt"]
 FORMATS: tuple[FileFormat, ...] = ("pdf", "docx", "txt")
@@ -29,7 +29,7 @@ class ContractSample(BaseModel):
 def write_contract(truth: ContractTruth, path: Path, file_format: FileFormat, seed: int = 0) -> ContractSample:
     """Render ``truth`` and write it; boilerplate is trimmed so the text stays within the extraction limit."""
     lines = render_lines(truth, seed)
-    while len("\n".join(lines)) > MAX_CHARS - 2000 and truth.boilerplate_paragraphs > 0:
+    while len("\n".join(lines)) > MAX_CONTRACT_CHARS - 2000 and truth.boilerplate_paragraphs > 0:
         truth = truth.model_copy(update={"boilerplate_paragraphs": truth.boilerplate_paragraphs - 100})
         lines = render_lines(truth, seed)
     WRITERS[file_format](lines, path)

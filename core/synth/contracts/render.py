@@ -11,8 +11,8 @@ from pathlib import Path
 import jinja2
 import yaml
 
+from core.capitals import to_capitals
 from core.synth.contracts.spec import METHODS, ContractTruth
-from tools.legal.capitals import to_capitals
 
 STYLES_DIR = Path(__file__).resolve().parent / "styles"
 _CN_DIGITS = "〇一二三四五六七八九"
