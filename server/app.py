@@ -16,6 +16,7 @@ from core.db.threads import ThreadStore
 from core.deps import Deps, build_deps
 from core.repository import CaseNotFoundError
 from core.settings import Settings, get_settings
+from graphs import copilot as copilot_graph
 from graphs import negotiation as negotiation_graph
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import serializer
@@ -53,6 +54,8 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
             await saver.setup()
             app.state.workflow = compile_graph(saver)
             app.state.negotiation = negotiation_graph.compile_graph(saver)
+            app.state.copilot = copilot_graph.compile_graph(saver)
+            app.state.retrieval_service = lambda: search.retrieval_for(app)
             yield
         if (retrieval := getattr(app.state, "retrieval", None)) is not None:
             retrieval.close()

@@ -56,7 +56,14 @@ class TenantScope:
                 raise CaseNotFoundError(case_id)
 
     def sees_thread(self, thread: Thread) -> bool:
-        """Whether the caller may use ``thread``: its case is visible, or it has no case yet (so holds no case data)."""
+        """Whether the caller may use ``thread``.
+
+        A bound key sees only threads its own tenant created (a copilot conversation may touch several cases, so the
+        tenant is the thread's, not a case's), and of those only ones whose case it may see.
+        """
+        if self.tenant is not None and (thread.tenant is not None or thread.graph == "copilot"):
+            if thread.tenant != self.tenant:
+                return False
         return thread.case_id is None or self.sees(thread.case_id)
 
 

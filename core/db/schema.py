@@ -213,6 +213,7 @@ class PortfolioMeta(Base):
 
 # Tables defined in their own modules register on the same metadata when imported here.
 from core.db import compliance as _compliance  # noqa: E402,F401
+from core.db import copilot as _copilot  # noqa: E402,F401
 from core.db import extraction as _extraction  # noqa: E402,F401
 from core.db import negotiation as _negotiation  # noqa: E402,F401
 from core.db import outbox as _outbox  # noqa: E402,F401

@@ -20,6 +20,8 @@ class Thread(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(String(32))
     case_id: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    tenant: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    """The tenant of the key that created it (None: a platform key); a bound key sees its own tenant's only."""
 
 
 class ThreadStore:
@@ -28,7 +30,9 @@ class ThreadStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def create(self, *, graph: str, created_by: str, case_id: str | None = None) -> Thread:
+    def create(
+        self, *, graph: str, created_by: str, case_id: str | None = None, tenant: str | None = None
+    ) -> Thread:
         """A new thread with a random id."""
         thread = Thread(
             id=f"t-{uuid.uuid4().hex}",
@@ -36,6 +40,7 @@ class ThreadStore:
             created_at=dt.datetime.now(dt.UTC),
             created_by=created_by,
             case_id=case_id,
+            tenant=tenant,
         )
         with self.sessions.begin() as session:
             session.add(thread)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel
@@ -27,14 +27,18 @@ class SearchPublic(BaseModel):
     hits: list[SearchHit]
 
 
-def _service(request: Request, deps: DepsDep) -> RetrievalService:
-    """The app's retrieval service, built on first use and kept on ``app.state``."""
+def retrieval_for(app: Any) -> RetrievalService:
+    """The app's retrieval service, built on first use and kept on ``app.state`` (shared by search and the copilot)."""
     with _lock:
-        service: RetrievalService | None = getattr(request.app.state, "retrieval", None)
+        service: RetrievalService | None = getattr(app.state, "retrieval", None)
         if service is None:
-            service = build_service(deps.settings)
-            request.app.state.retrieval = service
+            service = build_service(app.state.deps.settings)
+            app.state.retrieval = service
     return service
+
+
+def _service(request: Request, deps: DepsDep) -> RetrievalService:
+    return retrieval_for(request.app)
 
 
 @router.get("", response_model=SearchPublic)

@@ -3,29 +3,9 @@ import datetime as dt
 import pytest
 
 from agents.case_workflow.planner import load_playbook, next_slot, plan_next_action
-from agents.chat.intent import IntentKind, parse_intent
 from tools.triage.models import ContactWindow, Tier, TriageResult
 
 CST = dt.timezone(dt.timedelta(hours=8))
-
-
-@pytest.mark.parametrize(
-    ("text", "kind", "case_id"),
-    [
-        ("分析案件 C000123", IntentKind.ANALYSE_CASE, "C000123"),
-        ("triage case C000123", IntentKind.ANALYSE_CASE, "C000123"),
-        ("C000042", IntentKind.ANALYSE_CASE, "C000042"),
-        ("查看 c000001", IntentKind.SHOW_CASE, "C000001"),
-        ("show case C1000000", IntentKind.SHOW_CASE, "C1000000"),
-        ("帮助", IntentKind.HELP, None),
-        ("今天天气怎么样", IntentKind.UNKNOWN, None),
-        ("合同号 QS-HT-2024-000123", IntentKind.UNKNOWN, None),
-        ("AC0001234", IntentKind.UNKNOWN, None),
-    ],
-)
-def test_parse_intent(text: str, kind: IntentKind, case_id: str | None) -> None:
-    intent = parse_intent(text)
-    assert (intent.kind, intent.case_id) == (kind, case_id)
 
 
 def test_next_slot_respects_quiet_hours() -> None:

@@ -1,1 +1,0 @@
-"""The staff chat: understands simple requests and routes them to graphs."""

@@ -1,0 +1,678 @@
+"""The deterministic planner: a bilingual reading of a staff request into the tool calls that answer it.
+
+Used when no model is configured (and in CI). It reads intents for every tool from Chinese and English cue words,
+fills slots (case ids, amounts, shares, months, dates, hours, N, sort keys, filters) with :mod:`agents.copilot.slots`,
+and resolves follow-ups ("那他的担保人呢？", "那C000124呢？", "深圳呢？") from the conversation's memory. Requests it
+will not serve (prompt injection, bulk export of personal data, forgery, threats) are refused; requests it cannot
+place are answered with a question.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from agents.copilot import slots
+
+Kind = Literal["tools", "help", "clarify", "refuse"]
+CASE_BOUND = frozenset({"case_facts", "triage", "next_action", "value_case", "offer", "draft_reminder", "contract_terms",
+                        "draft_legal", "record_promise", "hand_off"})  # fmt: skip
+
+
+class PlannedCall(BaseModel):
+    """One tool call the planner emits."""
+
+    name: str
+    args: dict[str, Any] = Field(default_factory=dict)
+
+
+class Memory(BaseModel):
+    """What the conversation remembers between turns (kept in the graph state)."""
+
+    case_id: str | None = None
+    case_ids: list[str] = Field(default_factory=list, description="The last set of cases (a comparison or a list)")
+    last_calls: list[PlannedCall] = Field(default_factory=list)
+    last_text: str = ""
+
+
+class Plan(BaseModel):
+    """The planner's reading of one message."""
+
+    kind: Kind
+    calls: list[PlannedCall] = Field(default_factory=list)
+    reason: str = ""
+
+
+def _rx(*parts: str) -> re.Pattern[str]:
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+# ---- refusals -----------------------------------------------------------------------------------
+
+_INJECTION = _rx(
+    r"忽略.{0,6}(指令|规则|设定|提示|限制|要求)", r"无视.{0,6}(规则|指令|限制)", r"ignore\s+(all\s+|your\s+|any\s+|the\s+)?"
+    r"(previous\s+|prior\s+|above\s+)?(instructions|rules|prompts?|guidelines|restrictions)", r"system\s*prompt",
+    r"系统提示\s*[:：]", r"\bDAN\b", r"jailbreak", r"越狱", r"(管理员|admin).{0,8}(已授权|授权你|authori[sz]ed)",
+    r"(关闭|绕过|跳过).{0,4}合规", r"(disable|bypass|skip|turn\s+off).{0,12}compliance", r"developer\s+mode",
+)  # fmt: skip
+_PII_DUMP = _rx(
+    r"(导出|导成|dump|export|发我邮箱|发到.{0,4}邮箱|列出|打印|print|tell\s+me|给我|告诉我|查出|show\s+me|list).{0,30}"
+    r"(身份证号?|银行卡号|卡号|家庭住址|住址|ID\s*numbers?|card\s*numbers?|home\s+address)",
+    r"(所有|全部|every|all).{0,12}(客户|债务人|联系人|customers?|debtors?).{0,6}(的)?.{0,4}(手机号|电话号码|phone\s*numbers?)",
+    r"(身份证号|银行卡号|ID\s*number).{0,12}(发我|给我|导出|告诉我)",
+)  # fmt: skip
+_FORGERY = _rx(
+    r"伪造", r"假冒", r"冒充", r"假装(你)?是.{0,6}(公安|警察|法院|法官|律师|检察)", r"(fake|forged?|counterfeit)\s+.{0,20}"
+    r"(court|police|lawyer|summons|letterhead|warrant|subpoena)", r"pretend\s+(to\s+be|you\s*'?re)\s+.{0,12}"
+    r"(police|court|lawyer|judge|officer)", r"impersonat",
+)  # fmt: skip
+_THREAT_REQUEST = _rx(
+    r"(写|拟|编|发|起草|帮我|给我|做).{0,24}(不还钱?就|威胁|恐吓|吓唬|曝光|社死|发到.{0,8}(群|朋友圈)|通知.{0,6}(单位|公司|家人|亲友))",
+    r"(write|draft|send|compose).{0,40}(threat|scare|intimidat|expose|shame|post\s+.{0,20}(group|wechat))",
+    r"(学校门口|去学校|在哪个学校|堵(她|他|人)|跟踪|蹲守)", r"(stalk|follow\s+(her|him)\s+home|wait\s+outside\s+.{0,10}school)",
+    r"吓唬",
+)  # fmt: skip
+
+# ---- help and review ----------------------------------------------------------------------------
+
+_HELP = _rx(
+    r"^\s*(你好[,，!！]?\s*)?(你|您)?(能|可以|会)(做|干|帮).{0,6}(什么|啥|哪些)", r"(有)?(哪些|什么)功能", r"怎么用",
+    r"^\s*(帮助|help|使用说明|\?|？)\s*[!！。.]?\s*$", r"what\s+(can|do)\s+you\s+do", r"what\s+.{0,20}can\s+you\s+help",
+    r"how\s+do\s+I\s+use\s+you",
+)  # fmt: skip
+_REVIEW = _rx(
+    r"(审核|审查|检查|核查|看下|看看|看一下|帮我看|review|check)\s*(一下)?\s*(这条|这段|这个|以下|下面|下列|this|the\s+following)",
+    r"合不合规", r"合规吗", r"是否合规", r"有没有违规", r"违规的地方", r"能发吗", r"可以发吗", r"能不能发",
+    r"for\s+compliance", r"is\s+this\s+(message|text|sms|script|ok)", r"compliance\s+(check|review)",
+)  # fmt: skip
+_SEPARATOR = re.compile(r"[：:→\n]|->|=>")
+
+# ---- tool intents -------------------------------------------------------------------------------
+
+_SEARCH_LAW = _rx(
+    r"《[^》]{2,30}》", r"法律|法规|条例|规定|监管|办法|公约|自律|司法解释|民法典|个保法|个人信息保护法|诉讼时效|时效",
+    r"有什么要求|怎么规定|如何规定|是怎么说的|怎么说的|是否合法|合法吗|违法吗", r"可以起诉吗|能起诉吗|能不能起诉|需要准备什么|要准备哪些|什么材料",
+    r"\b(regulations?|rules?\s+on|the\s+rules|law|laws|legal\s+requirements?|statute|legally|PIPL)\b",
+)  # fmt: skip
+_SEARCH_SCRIPT = _rx(
+    r"话术模板|模板|有没有.{0,16}话术|应对.{0,4}话术|话术库", r"script\s+templates?|templates?|any\s+scripts?"
+)
+_LIST = _rx(
+    r"列出|列一下|排序|按.{0,8}排|排个序|最高的|最多的|最长的|最低的|最少的|最大的|最小的|前\s*[\d一二三四五六七八九十]+\s*[个户名条]",
+    r"有哪些|哪些案件|哪些客户|的单子|单子|拉一下|拉个|筛一下|筛选|给我看看|看看.{0,4}(有哪些|案件)",
+    r"\btop\s*\d+|\blist\b|\bwhich\s+\d+|\bsort|\brank|highest|lowest|largest|smallest|\bcases\s+(in|with|over|above)",
+)  # fmt: skip
+_COMPARE = _rx(r"对比|比较|比一下|比呢|比比|哪个更|哪个好|\bcompare|\bversus\b|\bvs\.?\b")
+_PACKAGE = _rx(r"打包|资产包|打个包|一起卖|包起来|\bpackage\b|\bbundle\b|\bportfolio\s+sale")
+_VALUE = _rx(
+    r"值多少|估值|回收率|能收回|收回多少|回收多少|能回收|预计回收|覆盖欠款|能卖多少|卖多少钱|房子值", r"抵押物.{0,4}值",
+    r"expected\s+recovery|recovery\s+(rate|value)|\bworth\b|valuation|\bvalue\b|how\s+much\s+can\s+we\s+recover",
+)  # fmt: skip
+_OFFER = _rx(
+    r"减免|结清|了结|一次性|[一二三四五六七八九\d.]+\s*折|分期|分\s*[\d一二三四五六七八九十两]+\s*期|还款方案|方案|能批吗|优惠|最多能让|让多少|能谈",
+    r"settle|settlement|instal+ments?|monthly\s+payments?|lump[\s-]*sum|best\s+we\s+can\s+offer|\boffer\b|pay\s+(it\s+)?off|discount|payment\s+plan",
+)  # fmt: skip
+_OFFER_MAX = _rx(r"最多|最大|最优|最好的方案|最多能让|能让多少|best\s+we\s+can|maximum|the\s+most|best\s+offer")
+_INSTALMENT = _rx(
+    r"分期|分\s*[\d一二三四五六七八九十两]+\s*(期|年)|instal+ment|monthly|months|payment\s+plan|分一年|分两年"
+)
+_DRAFTING = _rx(
+    r"(写|拟|起草|编|出|生成|做)\s*.{0,10}(短信|提醒|话术|微信|消息|文案|催收函|通知)",
+    r"(draft|write|compose|prepare)\s+.{0,24}(reminder|sms|text|message|script|notice)",
+)  # fmt: skip
+_REMINDER = _rx(
+    _DRAFTING.pattern, r"发\s*(个|条|一条|一个)?\s*(短信|微信|提醒|消息|app)", r"提醒一下", r"催一下",
+    r"send\s+.{0,12}reminder",
+)  # fmt: skip
+_LEGAL_DOC = _rx(r"起诉状|诉状|起诉书|保全|支付令|督促程序|\bcomplaint\b|preservation|payment\s+order|lawsuit\s+filing")
+_CONTRACT = _rx(
+    r"合同|契约|条款|约定|管辖|违约金|罚息咋算|罚息怎么算", r"\bcontract\b|\bterms\b|jurisdiction|governing\s+law|clauses?",
+)  # fmt: skip
+_PROMISE_CUE = _rx(
+    r"承诺|答应|保证|说.{0,8}还|表示.{0,6}还|登记|记录一下|记一下|记下", r"promis|\blog\b|\brecord\b|will\s+pay|agreed\s+to\s+pay",
+)  # fmt: skip
+_PROMISE_READ = _rx(
+    r"承诺记录|承诺情况|承诺过|之前答应|答应过|promise\s+history|past\s+promises|his\s+promises|her\s+promises|promises\?"
+)
+_HANDOFF = _rx(
+    r"转人工|转给|转交|交给.{0,6}(主管|领导|法务|组长|人工|专人)|转主管|转法务|转一下主管|升级处理|不想活|轻生|自杀|寻死",
+    r"escalat|hand\s*(it\s+)?off|hand\s+(it\s+)?over|transfer\s+(it\s+|the\s+case\s+)?to|pass\s+(it\s+)?to\s+(a\s+)?"
+    r"(supervisor|person|legal|human)",
+)  # fmt: skip
+_GATE_Q = _rx(
+    r"(能|可以|可不可以|能不能|行不行|合规吗|允许|是否可以|行吗|可以吗|能否)", r"\b(ok|okay|allowed|legal|fine)\s+to\b",
+    r"\b(can|may|could)\s+(I|we)\b", r"\bam\s+I\s+allowed",
+)  # fmt: skip
+_GATE_ACT = _rx(
+    r"打电话|打给|电话|致电|呼叫|外呼|发短信|短信|发微信|微信|上门|拜访|寄|信函|催收函|推送|联系",
+    r"\b(call|ring|phone|text|sms|wechat|visit|contact|letter|message)\b",
+)  # fmt: skip
+_TRIAGE = _rx(
+    r"分析|分案|评估|风险等级|风险级别|走哪个队列|哪个队列|什么队列|分到哪|什么渠道|哪个渠道|几点打|几点联系|分层",
+    r"\btriage\b|\btier\b|which\s+queue|\bqueue\b|\bassess|\banaly[sz]e|risk\s+level",
+)  # fmt: skip
+_NEXT = _rx(
+    r"下一步|接下来|下步|怎么跟进|咋跟进|如何跟进|该干嘛|该做什么|怎么做|怎么办",
+    r"next\s+(best\s+)?(action|step)|what\s+should\s+(I|we)\s+do",
+)
+_SECTIONS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "repayments",
+        _rx(
+            r"还款记录|还的款|还过|还款历史|上次.{0,6}还|最近.{0,4}还款|还款计录|最近一笔|流水",
+            r"repayment|payment\s+history|\bpaid\b|last\s+payment",
+        ),
+    ),
+    (
+        "contacts",
+        _rx(r"联系人|联系记录|通话记录|催收记录|联系情况|触达", r"\bcontacts?\b|call\s+history|contact\s+history"),
+    ),
+    ("promises", _PROMISE_READ),
+    ("guarantors", _rx(r"担保人|担保任|保证人|担保", r"guarant|guarent")),
+    ("collateral", _rx(r"抵押物|低押物|抵压物|抵押|房产|房子", r"collateral|the\s+property|\bhouse\b")),
+    ("flags", _rx(r"标记|标签|特殊|冻结", r"\bflags?\b")),
+    ("audit", _rx(r"操作日志|日志|谁动过|操作记录|审计", r"\baudit\b|activity\s+log|who\s+(touched|changed)")),
+    (
+        "loan",
+        _rx(
+            r"借了多少|贷款信息|贷款详情|本金|放款|借款金额|产品|贷款", r"loan\s+details|principal|disburs|\bproduct\b"
+        ),
+    ),
+    (
+        "overview",
+        _rx(
+            r"基本情况|概况|情况|详情|概要|总览|案件信息|看下|看看|查下|查一下|查查",
+            r"overview|summary|details|\bshow\b|\bcheck\b",
+        ),
+    ),
+]
+_FOLLOWUP = _rx(r"^\s*(那|那么|还有|and|what\s+about|how\s+about|then)", r"呢\s*[？?]?\s*$")
+_PRONOUN = _rx(
+    r"他|她|它|这个(客户|案子|案件|户)|该(客户|案件)|借款人|\b(him|her|his|its|this\s+(case|one|debtor)|the\s+debtor|them)\b"
+)
+
+# ---- slot words ---------------------------------------------------------------------------------
+
+_TIERS = [
+    ("legal", _rx(r"法诉|法务|诉讼队列|legal")),
+    ("human_review", _rx(r"人工复核|人工审核|human\s+review")),
+    ("agent_call", _rx(r"坐席外呼|外呼|电催|agent\s+call|call\s+cent(er|re)")),
+    ("senior_negotiation", _rx(r"高级谈判|资深协商|资深|senior")),
+    ("reminder", _rx(r"自动提醒|提醒队列|reminder\s+tier|automated\s+reminder")),
+    ("digital", _rx(r"数字化|digital")),
+]
+_PRODUCTS = [
+    ("credit_card", _rx(r"信用卡|credit\s*cards?")),
+    ("consumer_loan", _rx(r"消费贷|消费金融|consumer\s+loans?")),
+    ("property_backed", _rx(r"房抵|房产抵押|抵押贷|property[-\s]backed|mortgage")),
+]
+_CITY_EN = {"beijing": "北京", "shanghai": "上海", "guangzhou": "广州", "shenzhen": "深圳", "chengdu": "成都",
+            "hangzhou": "杭州", "chongqing": "重庆", "wuhan": "武汉", "tianjin": "天津", "nanjing": "南京",
+            "xian": "西安", "xi'an": "西安", "suzhou": "苏州", "changsha": "长沙", "zhengzhou": "郑州"}  # fmt: skip
+_CHANNELS = [
+    ("visit", _rx(r"上门|拜访|外访|\bvisit")),
+    ("letter", _rx(r"信函|催收函|寄|律师函|\bletter|\bmail\b")),
+    ("wechat", _rx(r"微信|wechat")),
+    ("app", _rx(r"\bapp\b|推送|push")),
+    ("sms", _rx(r"短信|sms|\btext\b|message")),
+    ("call", _rx(r"电话|打给|致电|呼叫|外呼|\bcall|\bphone|\bring\b|话术|script")),
+]
+_THIRD_PARTY = _rx(
+    r"老婆|老公|妻子|丈夫|爱人|家人|家属|父母|爸|妈|儿子|女儿|亲属|亲戚|同事|单位|公司|领导|朋友|邻居|室友|通讯录",
+    r"\b(wife|husband|spouse|family|parents?|mother|father|son|daughter|relatives?|colleagues?|co-?workers?|employer|"
+    r"boss|friends?|neighbou?rs?|roommate)\b",
+)  # fmt: skip
+_CONTACT_PERSON = _rx(r"紧急联系人|联系人", r"emergency\s+contact")
+
+
+def normalise(text: str) -> str:
+    """NFKC, with full-width forms folded and whitespace collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text)).strip()
+
+
+def _cities(text: str) -> str | None:
+    from core.synth.reference import CITIES
+
+    for city in CITIES:
+        short = city.name.removesuffix("市")
+        if short and short in text:
+            return short
+    lower = text.lower()
+    for en, zh in _CITY_EN.items():
+        if re.search(rf"\b{re.escape(en)}\b", lower):
+            return zh
+    return None
+
+
+def _first(pairs: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
+    return next((name for name, rx in pairs if rx.search(text)), None)
+
+
+def _num(value: Decimal) -> int | float:
+    return int(value) if value == value.to_integral() else float(value)
+
+
+def _list_args(text: str) -> dict[str, Any]:
+    args: dict[str, Any] = {}
+    if re.search(r"风险|risk", text, re.I):
+        args["sort_by"] = "risk"
+    elif re.search(
+        r"逾期天数|逾期最长|逾期最久|逾期时间|天数|dpd|days\s+past\s+due|most\s+overdue|longest", text, re.I
+    ):
+        args["sort_by"] = "dpd"
+    elif re.search(r"余额|欠款|金额|欠得|balance|amount|owed|biggest|largest", text, re.I):
+        args["sort_by"] = "balance"
+    if re.search(r"最低|最少|最小|最短|升序|lowest|least|smallest|fewest|ascending", text, re.I):
+        args["descending"] = False
+    if (n := slots.top_n(text)) is not None:
+        args["limit"] = n
+    if bucket := re.search(r"(?<![A-Za-z])M\s*([0-6]\+?)", text, re.I):
+        args["bucket"] = f"M{bucket.group(1)}"
+    if tier := _first(_TIERS, text):
+        args["tier"] = tier
+    if product := _first(_PRODUCTS, text):
+        args["product"] = product
+    if city := _cities(text):
+        args["city"] = city
+    _dpd_range(text, args)
+    _balance_range(text, args)
+    return args
+
+
+_N = r"(\d{1,4}|[一二三四五六七八九十两百]{1,4})"
+
+
+def _int(token: str) -> int | None:
+    from tools.cn_numbers import cn_to_int
+
+    try:
+        return int(token) if token.isdigit() else cn_to_int(token)
+    except ValueError:
+        return None
+
+
+def _dpd_range(text: str, args: dict[str, Any]) -> None:
+    if m := re.search(rf"(?:逾期|超过|大于|多于)\s*{_N}\s*天\s*(?:以上|之上|及以上)?|{_N}\s*天以上", text):
+        if (v := _int(m.group(1) or m.group(2))) is not None and (
+            "以上" in m.group(0) or "超过" in m.group(0) or "大于" in m.group(0) or "多于" in m.group(0)
+        ):
+            args["min_dpd"] = v
+    if m := re.search(rf"{_N}\s*天\s*(?:以内|以下|之内|内)", text):
+        if (v := _int(m.group(1))) is not None:
+            args["max_dpd"] = v
+            args.pop("min_dpd", None) if args.get("min_dpd") == v else None
+    if m := re.search(
+        r"(?:over|more\s+than|above|at\s+least)\s+(\d{1,4})\s+(?:days|dpd)|(\d{1,4})\+\s*(?:days|dpd)", text, re.I
+    ):
+        args["min_dpd"] = int(m.group(1) or m.group(2))
+    if m := re.search(r"(?:under|less\s+than|below|within|at\s+most)\s+(\d{1,4})\s+(?:days|dpd)", text, re.I):
+        args["max_dpd"] = int(m.group(1))
+
+
+def _balance_range(text: str, args: dict[str, Any]) -> None:
+    money = r"(\d+(?:\.\d+)?\s*[万千kKwW]?|[一二三四五六七八九十两百千万]+)"
+    if m := re.search(
+        rf"(?:余额|欠款|金额)?\s*(?:在)?\s*{money}\s*(?:元)?\s*(?:到|至|-|~)\s*{money}\s*(?:元)?\s*(?:之间)?", text
+    ):
+        lo, hi = slots.amounts(m.group(1) + "元"), slots.amounts(m.group(2) + "元")
+        if lo and hi and ("余额" in text or "欠款" in text or "万" in m.group(0)):
+            args["min_balance"], args["max_balance"] = _num(lo[0]), _num(hi[0])
+            return
+    if m := re.search(
+        rf"(?:余额|欠款|金额)\s*(?:在)?\s*(?:大于|超过|高于|多于)?\s*{money}\s*(?:元)?\s*(以上|之上|以下|之下|以内)?",
+        text,
+    ):
+        value = slots.amounts(m.group(1) + "元")
+        if value and (m.group(2) or re.search(r"大于|超过|高于|多于", m.group(0))):
+            key = "max_balance" if (m.group(2) or "") in ("以下", "之下", "以内") else "min_balance"
+            args[key] = _num(value[0])
+    if m := re.search(rf"{money}\s*(?:元)?\s*(以上|以下)\s*的?\s*(?:余额|欠款)", text):
+        value = slots.amounts(m.group(1) + "元")
+        if value:
+            args["max_balance" if m.group(2) == "以下" else "min_balance"] = _num(value[0])
+    if m := re.search(r"(?:balance|owed?|owing)\s+(?:over|above|more\s+than|>)\s*([\d,.]+\s*[kKwW万]?)", text, re.I):
+        value = slots.amounts(m.group(1) + "元")
+        if value:
+            args["min_balance"] = _num(value[0])
+    if m := re.search(r"(?:balance|owed?|owing)\s+(?:under|below|less\s+than|<)\s*([\d,.]+\s*[kKwW万]?)", text, re.I):
+        value = slots.amounts(m.group(1) + "元")
+        if value:
+            args["max_balance"] = _num(value[0])
+
+
+def _channel(text: str, default: str) -> str:
+    return _first(_CHANNELS, text) or default
+
+
+_QUOTED = re.compile(r"[「“\"『](.{6,}?)[」”\"』]")
+
+
+def _review_text(text: str) -> str | None:
+    """The pasted text after the review instruction, or None when nothing was pasted."""
+    match = _REVIEW.search(text)
+    if match is None:
+        return None
+    sep = _SEPARATOR.search(text, match.start())
+    if sep is not None and sep.start() - match.end() <= 24:
+        pasted = text[sep.end() :].strip()
+    elif quoted := _QUOTED.search(text):
+        pasted = quoted.group(1).strip()
+    elif re.match(r"(审核|审查|检查|核查|看下|看看|看一下|帮我看|review|check)", match.group(0), re.I):
+        rest = text[match.end() :]
+        rest = re.sub(
+            r"^\s*(一下)?\s*(这条|这段|这个|以下|下面)?\s*(话术|短信|消息|文字|内容|微信|sms|message|text)?\s*",
+            "",
+            rest,
+            flags=re.I,
+        )
+        pasted = rest.strip()
+    else:
+        return None
+    return pasted if len(pasted) >= 6 else None
+
+
+def _review_channel(text: str) -> str | None:
+    if re.search(r"通话|电话|转写|录音|call|transcript", text, re.I):
+        return "call"
+    if re.search(r"微信|wechat", text, re.I):
+        return "wechat"
+    if re.search(r"\bapp\b|推送", text, re.I):
+        return "app"
+    if re.search(r"短信|sms|\btext\b", text, re.I):
+        return "sms"
+    return None
+
+
+class Planner:
+    """Reads one message at a time against the conversation's memory."""
+
+    def __init__(self, today: dt.date) -> None:
+        self.today = today
+
+    # -- the entry point --------------------------------------------------------------------------
+    def plan(self, message: str, memory: Memory | None = None) -> Plan:
+        """The plan for ``message`` given what the conversation remembers."""
+        memory = memory or Memory()
+        text = normalise(message)
+        if not text or not re.search(r"[\w\u4e00-\u9fff]", text):
+            return Plan(kind="clarify", reason="empty")
+        raw = re.sub(r"[ \t]+", " ", message).strip()
+        pasted = _review_text(raw)
+        instruction = text if pasted is None else normalise(raw.replace(pasted, " "))
+        if pasted is None and self._refused(text):
+            return Plan(kind="refuse", reason="policy")
+        if pasted is not None and self._refused(instruction):
+            return Plan(kind="refuse", reason="policy")
+        if pasted is not None:
+            args: dict[str, Any] = {"text": pasted}
+            if channel := _review_channel(instruction):
+                args["channel"] = channel
+            ids = slots.case_ids(instruction)
+            if ids:
+                args["case_id"] = ids[0]
+            return Plan(kind="tools", calls=[PlannedCall(name="review_text", args=args)])
+        if _HELP.search(text) and not slots.case_ids(text):
+            return Plan(kind="help")
+        return self._tools(text, memory)
+
+    @staticmethod
+    def _refused(text: str) -> bool:
+        return any(rx.search(text) for rx in (_INJECTION, _PII_DUMP, _FORGERY, _THREAT_REQUEST))
+
+    # -- tool intents ------------------------------------------------------------------------------
+    def _tools(self, text: str, memory: Memory) -> Plan:
+        ids = slots.case_ids(text)
+        names = self._intents(text, ids, memory)
+        followup = bool(_FOLLOWUP.search(text)) or len(text) <= 14
+        if not names:
+            if ids and followup and memory.last_calls and len(ids) == 1:
+                return self._repeat(memory, ids[0], text)
+            if not ids and followup and memory.last_calls and memory.last_calls[0].name == "list_cases":
+                args = {**memory.last_calls[0].args, **_list_args(text)}
+                return Plan(kind="tools", calls=[PlannedCall(name="list_cases", args=args)])
+            if ids:
+                names = ["compare_cases"] if len(ids) > 1 else ["case_facts"]
+            else:
+                return Plan(kind="clarify", reason="no_intent")
+        case_id = ids[0] if ids else None
+        if (
+            case_id is None
+            and (memory.case_id is not None)
+            and (any(n in CASE_BOUND for n in names) or _PRONOUN.search(text) or followup)
+        ):
+            case_id = memory.case_id
+        calls: list[PlannedCall] = []
+        for name in names:
+            call = self._call(name, text, ids, case_id, memory)
+            if call is None:
+                return Plan(kind="clarify", reason=f"{name}: no case")
+            calls.append(call)
+        if ids and followup and memory.last_calls and calls and calls[0].name == "case_facts":
+            last = memory.last_calls[0]
+            if last.name == "case_facts" and re.match(r"^\s*(那|and|what\s+about)", text, re.I):
+                merged = list(dict.fromkeys([*last.args.get("sections", []), *calls[0].args.get("sections", [])]))
+                calls[0].args["sections"] = [s for s in merged if s != "overview"] or ["overview"]
+        return Plan(kind="tools", calls=calls)
+
+    def _repeat(self, memory: Memory, case_id: str, text: str) -> Plan:
+        calls = []
+        for call in memory.last_calls:
+            args = dict(call.args)
+            if "case_id" in args or call.name in CASE_BOUND:
+                args["case_id"] = case_id
+            calls.append(PlannedCall(name=call.name, args=args))
+        return Plan(kind="tools", calls=calls)
+
+    def _intents(self, text: str, ids: list[str], memory: Memory) -> list[str]:
+        text = slots.CASE_ID.sub("#", text)
+        has_case = bool(ids) or memory.case_id is not None
+        found: list[str] = []
+
+        def add(name: str) -> None:
+            if name not in found:
+                found.append(name)
+
+        law = bool(_SEARCH_LAW.search(text)) and not (ids and _CONTRACT.search(text))
+        script_q = bool(_SEARCH_SCRIPT.search(text)) and not _REMINDER.search(text)
+        if (law or script_q) and not ids and not _LEGAL_DOC.search(text) or (script_q and not ids):
+            return ["search_knowledge"]
+        if law and ids and re.search(r"《[^》]+》|法规|规定|监管|司法解释", text):
+            add("search_knowledge")
+        if not ids and not (memory.case_id and _PRONOUN.search(text)) and self._is_list(text):
+            return ["list_cases"]
+        if _HANDOFF.search(text):
+            return ["hand_off"]
+        if _PACKAGE.search(text) and (len(ids) >= 2 or (not ids and len(memory.case_ids) >= 2)):
+            return ["value_package"]
+        if _COMPARE.search(text) and (len(ids) >= 2 or (len(ids) == 1 and memory.case_id and memory.case_id not in ids)
+                                      or (not ids and len(memory.case_ids) >= 2)):  # fmt: skip
+            return ["compare_cases"]
+        sections = [name for name, rx in _SECTIONS[:-1] if rx.search(text)]
+        gate = bool(_GATE_Q.search(text) and _GATE_ACT.search(text)) and not _DRAFTING.search(text)
+        if gate and not re.search(r"几点.{0,3}(打|联系).{0,4}(合适|比较好)|什么渠道|哪个渠道", text):
+            add("contact_gate")
+        if _CONTRACT.search(text) and not _LEGAL_DOC.search(
+            text[: (_CONTRACT.search(text) or re.match("", "")).start()]
+        ):
+            add("contract_terms")
+        if _LEGAL_DOC.search(text) and (ids or has_case) and not re.search(r"转给法务|转法务|to\s+legal", text, re.I):
+            add("draft_legal")
+        amounts = slots.amounts(text)
+        date = slots.date_in(text, self.today)
+        promise = (
+            (bool(_PROMISE_CUE.search(text)) or bool(re.search(r"(还|pay)", text, re.I)))
+            and bool(amounts)
+            and date is not None
+        )
+        if promise and not re.search(r"结清|一次性|减免|分期|折|settle|lump|instal", text, re.I):
+            add("record_promise")
+        elif (
+            re.search(
+                r"^\s*(帮我)?(登记|记录|记)(一下|下)?\s*[。.!！]?\s*$|^\s*(please\s+)?(log|record)\s+(it|that)",
+                text,
+                re.I,
+            )
+            and memory.last_text
+        ):
+            add("record_promise")
+        if _REMINDER.search(text) and not _LEGAL_DOC.search(text) and not gate:
+            add("draft_reminder")
+        if _OFFER.search(text) and not _PROMISE_READ.search(text) and "record_promise" not in found:
+            add("offer")
+        if (
+            _VALUE.search(text)
+            and "offer" not in found
+            or (_VALUE.search(text) and re.search(r"值多少|worth", text, re.I))
+        ):
+            if not (sections and not re.search(r"值|估|回收|worth|value|recover", text, re.I)):
+                add("value_case")
+        if _TRIAGE.search(text) and not re.search(r"评估.{0,6}(房|抵押|值)", text):
+            add("triage")
+        if _NEXT.search(text):
+            add("next_action")
+        reading = bool(re.search(r"查|看|调出|拉|show|pull|check|list", text, re.I))
+        if sections and "contact_gate" in found and not reading:
+            sections = []
+        if sections and "contract_terms" not in found and "value_case" not in found:
+            add("case_facts")
+        elif (
+            sections
+            and "value_case" in found
+            and any(s in sections for s in ("repayments", "promises", "guarantors", "contacts", "audit", "flags"))
+        ):
+            add("case_facts")
+        if (
+            not found
+            and re.search(r"查|看|show|check|pull|open", text, re.I)
+            and (ids or (memory.case_id and _PRONOUN.search(text)))
+        ):
+            add("case_facts")
+        order = ["search_knowledge", "case_facts", "contract_terms", "triage", "value_case", "offer", "next_action",
+                 "contact_gate", "draft_reminder", "record_promise", "draft_legal"]  # fmt: skip
+        return sorted(found, key=order.index)
+
+    @staticmethod
+    def _is_list(text: str) -> bool:
+        if not _LIST.search(text) and not slots.top_n(text):
+            args = _list_args(text)
+            return (
+                len(set(args) - {"sort_by", "descending", "limit"}) >= 1
+                and bool(re.search(r"案件|案子|单子|客户|户|贷|卡|的$|cases|accounts|loans|debtors", text, re.I))
+                and not _GATE_ACT.search(text)
+            )
+        return True
+
+    # -- slots per tool ----------------------------------------------------------------------------
+    def _call(self, name: str, text: str, ids: list[str], case_id: str | None, memory: Memory) -> PlannedCall | None:
+        if name in CASE_BOUND and case_id is None:
+            return None
+        args: dict[str, Any] = {}
+        if name == "case_facts":
+            sections = [n for n, rx in _SECTIONS[:-1] if rx.search(text)]
+            if "promises" not in sections and re.search(r"promises?\b|承诺", text, re.I):
+                sections.append("promises")
+            args = {"case_id": case_id, "sections": sections or ["overview"]}
+        elif name in ("triage", "next_action", "value_case", "contract_terms"):
+            args = {"case_id": case_id}
+        elif name == "list_cases":
+            args = {"sort_by": "risk", **_list_args(text)}
+        elif name == "compare_cases":
+            wanted = list(ids)
+            if len(wanted) == 1 and memory.case_id:
+                wanted = [memory.case_id, *wanted]
+            if not wanted:
+                wanted = list(memory.case_ids)
+            args = {"case_ids": wanted}
+        elif name == "value_package":
+            args = {"case_ids": ids if len(ids) >= 2 else list(memory.case_ids)}
+        elif name == "contact_gate":
+            args = {"channel": _channel(text, "call"), "callee": self._callee(text)}
+            if case_id is not None and (ids or _PRONOUN.search(text) or _THIRD_PARTY.search(text)):
+                args["case_id"] = case_id
+            if (hour := slots.local_hour(text)) is not None:
+                args["local_hour"] = hour
+        elif name == "offer":
+            args = self._offer_args(text, case_id)
+        elif name == "draft_reminder":
+            channel = _channel(text, "sms")
+            args = {"case_id": case_id, "channel": channel if channel in ("sms", "call", "wechat", "app") else "sms"}
+        elif name == "search_knowledge":
+            query = re.sub(r"[？?。！!]+", " ", slots.strip_case_ids(text)).strip()
+            collection = (
+                "scripts" if _SEARCH_SCRIPT.search(text) or re.search(r"话术|script", text, re.I) else "regulations"
+            )
+            args = {"query": query[:500] or text[:500], "collection": collection}
+        elif name == "draft_legal":
+            kind = "complaint"
+            if re.search(r"保全|preservation", text, re.I):
+                kind = "preservation"
+            elif re.search(r"支付令|督促程序|payment\s+order", text, re.I):
+                kind = "payment_order"
+            args = {"case_id": case_id, "kind": kind}
+        elif name == "record_promise":
+            source = text
+            amounts, date = slots.amounts(text), slots.date_in(text, self.today)
+            if (not amounts or date is None) and memory.last_text:
+                source = memory.last_text
+                amounts = amounts or slots.amounts(source)
+                date = date or slots.date_in(source, self.today)
+            if not amounts or date is None:
+                return None
+            args = {"case_id": case_id, "amount": _num(amounts[0]), "due_on": date.isoformat()}
+        elif name == "hand_off":
+            reason = re.sub(r"\s+", " ", slots.strip_case_ids(text)).strip(" ，,。") or "转人工"
+            args = {"case_id": case_id, "reason": reason[:500]}
+        return PlannedCall(name=name, args=args)
+
+    @staticmethod
+    def _callee(text: str) -> str:
+        if _THIRD_PARTY.search(text):
+            return "third_party"
+        if _CONTACT_PERSON.search(text):
+            return "contact"
+        if re.search(r"担保人|guarantor", text, re.I):
+            return "guarantor"
+        return "debtor"
+
+    def _offer_args(self, text: str, case_id: str | None) -> dict[str, Any]:
+        args: dict[str, Any] = {"case_id": case_id}
+        share = slots.share_paid(text)
+        months = slots.months(text)
+        amounts = slots.amounts(text)
+        if share is not None:
+            args["percent"] = _num(share)
+        elif amounts:
+            args["amount"] = _num(amounts[0])
+        if months is not None:
+            args["months"] = months
+        if _INSTALMENT.search(text) or months is not None:
+            args["kind"] = "instalment"
+        elif share is not None or amounts or re.search(r"结清|一次性|了结|settle|lump|pay\s+(it\s+)?off", text, re.I):
+            args["kind"] = (
+                "settlement" if (share is not None or amounts) else ("max" if _OFFER_MAX.search(text) else "settlement")
+            )
+        else:
+            args["kind"] = "max"
+        if _OFFER_MAX.search(text) and share is None and not amounts and months is None:
+            args["kind"] = "max"
+        return args
+
+
+def memory_after(memory: Memory, message: str, plan: Plan) -> Memory:
+    """The memory once ``message`` was planned as ``plan`` (the current case and the last calls move on)."""
+    if plan.kind != "tools" or not plan.calls:
+        return memory
+    case_id = memory.case_id
+    case_ids = list(memory.case_ids)
+    for call in plan.calls:
+        if isinstance(call.args.get("case_id"), str):
+            case_id = call.args["case_id"]
+        if isinstance(call.args.get("case_ids"), list) and call.args["case_ids"]:
+            case_ids = list(call.args["case_ids"])
+            case_id = case_ids[-1]
+    return Memory(case_id=case_id, case_ids=case_ids, last_calls=plan.calls, last_text=normalise(message))
