@@ -56,12 +56,17 @@ def plant(deps: Deps, case_id: str) -> None:
         case.notes = f"{DEBTOR}称下周还款；备用号码{MOBILE_SPACED}，邮箱{EMAIL}。"
 
 
-async def via_workflow(deps: Deps, case_id: str) -> None:
+async def via_workflow(deps: Deps, case_id: str, server: FakeSGLang) -> None:
     state = await compile_graph().ainvoke({"case_id": case_id}, context=Context(deps=deps))
     assert state["triage"].borderline and state["triage"].review is not None
 
 
-async def via_chat_endpoint(deps: Deps, case_id: str) -> None:
+async def via_chat_endpoint(deps: Deps, case_id: str, server: FakeSGLang) -> None:
+    # The copilot's model plans: it asks for the triage (whose borderline review calls the model again) and the case
+    # facts with the people on it (masked); then the default reply is its answer.
+    calls = [{"name": "triage", "arguments": {"case_id": case_id}},
+             {"name": "case_facts", "arguments": {"case_id": case_id, "sections": ["overview", "guarantors", "contacts"]}}]  # fmt: skip
+    server.push(Reply(content=None, tool_calls=calls))
     with TestClient(create_app(deps=deps)) as client:
         r = client.post(
             "/v1/chat?stream=false", json={"message": f"分析案件 {case_id}"}, headers={"X-API-Key": API_KEYS["qa"]}
@@ -70,7 +75,7 @@ async def via_chat_endpoint(deps: Deps, case_id: str) -> None:
         assert DEBTOR not in r.text and MOBILE not in r.text  # qa may not see PII in the answer either
 
 
-PATHS: dict[str, Callable[[Deps, str], Awaitable[None]]] = {
+PATHS: dict[str, Callable[[Deps, str, FakeSGLang], Awaitable[None]]] = {
     "case_workflow (triage review + brief)": via_workflow,
     "server./v1/chat": via_chat_endpoint,
 }
@@ -84,7 +89,7 @@ async def test_no_canary_leaves_through_stored_case(name: str, var_dir: Path, ca
         deps = build_deps(make_settings(var_dir, llm_base_url=server.base_url, llm_timeout_s=3))
         case_id = borderline_case(deps)
         plant(deps, case_id)
-        await PATHS[name](deps, case_id)
+        await PATHS[name](deps, case_id, server)
         await deps.aclose()
     bodies = "\n".join(b.decode("utf-8") for b in server.chat_bodies())
     assert len(server.chat_bodies()) >= 2, "expected the triage review and the brief to call the model"

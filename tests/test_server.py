@@ -122,23 +122,27 @@ def test_unknown_thread_404(client: TestClient) -> None:
     assert r.status_code == 404 and r.json()["detail"] == "unknown thread: t-nope"
 
 
-def test_chat_streams_card_steps_and_answer(client: TestClient) -> None:
+def test_chat_streams_tool_events_and_the_answer(client: TestClient) -> None:
     with client.stream("POST", "/v1/chat", json={"message": "分析案件 C000123"}, headers=h("collector")) as r:
         body = "".join(r.iter_text())
     events = frames(body)
     names = [e for e, _ in events]
-    assert names[:3] == ["intent", "card", "thread"] and names[-1] == "message"
-    card = dict(events)["card"]
-    assert card["case_id"] == "C000123" and "*" in card["phone"]
-    answer = events[-1][1]
-    assert "C000123" in answer["text"] and answer["model_used"] is False
+    assert names == ["thread", "tool_start", "tool_end", "message", "done"]
+    start = dict(events)["tool_start"]
+    assert start["tool"] == "triage" and start["title_zh"] == "智能分案"
+    answer = dict(events)["message"]
+    assert "C000123" in answer["text"] and answer["model_used"] is False and answer["tools"] == ["triage"]
+    assert dict(events)["done"]["case_id"] == "C000123"
 
 
-def test_chat_help_and_unknown_case(client: TestClient) -> None:
-    r = client.post("/v1/chat?stream=false", json={"message": "hello"}, headers=h("collector")).json()
-    assert r["events"][-1]["event"] == "message" and "C000123" in r["events"][-1]["data"]["text"]
-    assert client.post("/v1/chat", json={"message": "分析 C999999"}, headers=h("collector")).status_code == 404
+def test_chat_help_unknown_case_and_bad_input(client: TestClient) -> None:
+    r = client.post("/v1/chat?stream=false", json={"message": "help"}, headers=h("collector")).json()
+    assert r["answer"]["kind"] == "help" and "C000123" in r["answer"]["text"]
+    unknown = client.post("/v1/chat?stream=false", json={"message": "分析 C999999"}, headers=h("collector")).json()
+    assert "unknown case: C999999" in unknown["answer"]["text"]
     assert client.post("/v1/chat", json={"message": ""}, headers=h("collector")).status_code == 422
+    r = client.post("/v1/chat", json={"message": "hi", "thread_id": "t-nope"}, headers=h("collector"))
+    assert r.status_code == 404 and r.json()["detail"] == "unknown thread: t-nope"
 
 
 def test_staff_page_served(client: TestClient) -> None:

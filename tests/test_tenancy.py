@@ -155,21 +155,21 @@ def test_redact_reuses_only_the_pseudonyms_of_a_visible_thread(tc: TestClient) -
 def test_chat_with_a_case_and_a_thread(tc: TestClient) -> None:
     url = "/v1/chat?stream=false"
     mine = tc.post(url, json={"message": f"查看 {A}"}, headers=bound("collector"))
-    assert mine.status_code == 200 and mine.json()["events"][1]["data"]["case_id"] == A
-    hidden(
-        tc.post(url, json={"message": f"查看 {B}"}, headers=bound("collector")),
-        tc.post(url, json={"message": f"查看 {MISSING}"}, headers=bound("collector")),
-        B,
-        MISSING,
-    )
-    theirs = tc.post("/v1/threads", json={"case_id": B}, headers=platform("collector")).json()["thread_id"]
+    assert mine.status_code == 200 and mine.json()["answer"]["tools"] == ["case_facts"]
+    assert f"案件 {A}" in mine.json()["answer"]["text"]
+    other = tc.post(url, json={"message": f"查看 {B}"}, headers=bound("collector")).json()["answer"]["text"]
+    missing = tc.post(url, json={"message": f"查看 {MISSING}"}, headers=bound("collector")).json()["answer"]["text"]
+    assert other.replace(B, "X") == missing.replace(MISSING, "X") and "unknown case" in other
+    theirs = tc.post(url, json={"message": f"查看 {B}"}, headers=platform("collector")).json()["thread_id"]
     hidden(
         tc.post(url, json={"message": f"分析 {A}", "thread_id": theirs}, headers=bound("collector")),
         tc.post(url, json={"message": f"分析 {A}", "thread_id": "t-nope"}, headers=bound("collector")),
         theirs,
         "t-nope",
     )
-    assert tc.post(url, json={"message": f"查看 {B}"}, headers=platform("collector")).status_code == 200
+    assert tc.get(f"/v1/chat/threads/{theirs}", headers=bound("collector")).status_code == 404
+    assert tc.get(f"/v1/chat/threads/{theirs}", headers=platform("qa")).status_code == 200
+    assert f"案件 {B}" in tc.post(url, json={"message": f"查看 {B}"}, headers=platform("collector")).json()["answer"]["text"]
 
 
 def test_threads_create_run_and_state(tc: TestClient) -> None:

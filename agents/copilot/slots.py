@@ -55,6 +55,10 @@ _NOT_AMOUNT_AFTER = re.compile(
 _UNITS = {"千": 1000, "k": 1000, "K": 1000, "万": 10_000, "萬": 10_000, "w": 10_000, "W": 10_000}
 
 
+_WORD_ONE = re.compile(r"一(?=次|下|起|直|共|点|些|定|般|条|个|笔|份|样|致|旦|边|会|周|套|家|声|句|遍)")
+"""一 starting a word (一次性, 一下, 一起 ...) is not a digit of the amount before it (三万五一次性 is 35000)."""
+
+
 def _decimal(token: str) -> Decimal | None:
     try:
         return parse_number(token)
@@ -64,7 +68,7 @@ def _decimal(token: str) -> Decimal | None:
 
 def amounts(text: str) -> list[Decimal]:
     """Money amounts in ``text`` in order of appearance (case ids, percents, counts and dates are not amounts)."""
-    clean = strip_case_ids(text)
+    clean = _WORD_ONE.sub("·", strip_case_ids(text))
     out: list[Decimal] = []
     for match in _NUM_TOKEN.finditer(clean):
         num, unit, yuan, cur = match.group("num"), match.group("unit"), match.group("yuan"), match.group("cur")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from typing import Any
 
 from langchain_core.callbacks import AsyncCallbackManagerForLLMRun, CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel, LanguageModelInput
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.messages.ai import UsageMetadata
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from langchain_core.runnables import Runnable
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -122,6 +122,40 @@ class GatewayChatModel(BaseChatModel):
             thread_id=self.thread_id, temperature=self.temperature,
         )  # fmt: skip
         return ChatResult(generations=[ChatGeneration(message=to_ai_message(result))])
+
+    async def _astream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: AsyncCallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> AsyncIterator[ChatGenerationChunk]:
+        """Content deltas as they arrive (LangGraph's ``messages`` stream mode), then the tool calls and usage.
+
+        The deltas still carry the thread's pseudonyms; callers reveal the finished answer per role.
+        """
+        async for event in self.gateway.stream(
+            self.role, to_gateway_messages(messages), tools=kwargs.get("tools"), known_pii=self.known_pii,
+            thread_id=self.thread_id, temperature=self.temperature,
+        ):  # fmt: skip
+            if event.kind == "content" and event.text:
+                chunk = ChatGenerationChunk(message=AIMessageChunk(content=event.text))
+                if run_manager is not None:
+                    await run_manager.on_llm_new_token(event.text, chunk=chunk)
+                yield chunk
+            elif event.kind == "done" and event.result is not None:
+                final = to_ai_message(event.result)
+                yield ChatGenerationChunk(
+                    message=AIMessageChunk(
+                        content="",
+                        tool_call_chunks=[
+                            {"name": c["name"], "args": _dumps(c["args"]), "id": c["id"], "index": i, "type": "tool_call_chunk"}
+                            for i, c in enumerate(final.tool_calls)
+                        ],
+                        usage_metadata=final.usage_metadata,
+                        response_metadata=final.response_metadata,
+                    )
+                )
 
     def _generate(
         self,

@@ -161,7 +161,9 @@ async def _events(graph: Any, payload: Any, config: dict[str, Any], context: Con
         answer = _answer(snapshot.values)
         if answer is not None:
             yield ("message", answer.model_dump(mode="json"))
-        yield ("done", {"thread_id": config["configurable"]["thread_id"], "waiting": bool(snapshot.interrupts)})
+        memory = (snapshot.values or {}).get("memory")
+        yield ("done", {"thread_id": config["configurable"]["thread_id"], "waiting": bool(snapshot.interrupts),
+                        "case_id": getattr(memory, "case_id", None)})  # fmt: skip
     except Exception as exc:  # the stream has started: report the failure as an event, never a broken stream
         log.exception("copilot run failed")
         yield ("error", {"detail": f"运行失败 / the run failed: {type(exc).__name__}"})
