@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import uvicorn
@@ -18,8 +21,14 @@ from tests.conftest import API_KEYS
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")
+expect = playwright.expect
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
+TURN_MS = 60_000
+RAW_CODES = ("credit_card", "consumer_loan", "property_backed", "senior_desk", "call_center", "auto_reminder",
+             "equal_instalment", "no_answer", "bank_transfer", "alipay", "wechat_pay")  # fmt: skip
+ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+CN_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
 @pytest.fixture
@@ -39,43 +48,165 @@ def live_url(deps: Deps) -> Iterator[str]:
     thread.join(timeout=10)
 
 
-def test_chat_triages_a_case_and_shows_the_card(live_url: str) -> None:
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
     with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page()
-        page.goto(live_url + "/")
-        page.fill("#key", API_KEYS["collector"])
-        page.dispatch_event("#key", "change")
-        page.fill("#q", "分析案件 C000123")
-        page.click("#send")
-        answer = page.wait_for_selector(".msg.bot >> nth=1", timeout=60_000)
-        assert answer is not None
-        text = answer.inner_text()
-        assert "C000123" in text and "Case C000123" in text
-        assert "No model used" in text
-        steps = page.locator(".step").all_inner_texts()
-        assert steps == [
-            "载入案件 Load case",
-            "智能分案 Triage",
-            "下一步行动 Plan next action",
-            "提醒草稿 Reminder draft",
-            "合规审查 Compliance review",
-            "行动简报 Brief",
-        ]
-        card = page.inner_text("#card")
-        assert "C000123" in card and "****" in card
-        # An M1 case on an automated reminder: the draft is shown with its compliance verdict.
-        page.fill("#q", "分析案件 C000018")
-        page.click("#send")
-        draft = page.wait_for_selector(".msg.draft", timeout=60_000)
-        assert draft is not None
-        shown = draft.inner_text()
-        assert "已逾期28天" in shown and "Passed compliance review" in shown
-        # A wrong key is reported on the page, not swallowed.
-        page.fill("#key", "wrong-key-xxxxxxxxxxxxxxx")
-        page.dispatch_event("#key", "change")
-        page.fill("#q", "分析案件 C000001")
-        page.click("#send")
-        error = page.wait_for_selector(".msg.err", timeout=30_000)
-        assert error is not None and "401" in error.inner_text()
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+class Staff:
+    """One browser tab on the page, signed in with a role's key; JavaScript errors are collected."""
+
+    def __init__(self, browser: Any, url: str, role: str, **page_args: Any) -> None:
+        self.page = browser.new_page(**page_args)
+        self.errors: list[str] = []
+        self.chat_bodies: list[dict[str, Any]] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.on("request", self._record)
+        self.page.goto(url + "/")
+        self.role = role
+        with self.page.expect_response(lambda r: "/v1/copilot/approvals" in r.url):
+            self.page.fill("#key", API_KEYS[role])
+            self.page.dispatch_event("#key", "change")
+
+    def _record(self, request: Any) -> None:
+        if request.method == "POST" and request.url.split("?")[0].endswith("/v1/chat"):
+            self.chat_bodies.append(json.loads(request.post_data or "{}"))
+
+    def ask(self, message: str) -> Any:
+        """Send a message and wait for its turn to finish; the turn's element."""
+        turns = self.page.locator("#log .turn")
+        before = turns.count()
+        self.page.fill("#q", message)
+        self.page.click("#send")
+        expect(turns).to_have_count(before + 1, timeout=TURN_MS)
+        turn = turns.nth(before)
+        expect(turn.locator(".msg.answer, .msg.err").first).to_be_visible(timeout=TURN_MS)
+        expect(self.page.locator("#send")).to_be_enabled(timeout=TURN_MS)
+        return turn
+
+    def close(self) -> None:
+        assert self.errors == [], f"JavaScript errors on the page: {self.errors}"
+        self.page.close()
+
+
+def test_one_thread_keeps_the_case_and_the_card_speaks_chinese(browser: Any, live_url: str) -> None:
+    staff = Staff(browser, live_url, "collector")
+    page = staff.page
+    first = staff.ask("C000123 上次什么时候还款？")
+    answer1 = first.locator(".msg.answer").inner_text()
+    assert "C000123" in answer1 and "Case C000123" in answer1
+    assert "未使用大模型（规则计算） · No model used (rules only)" in answer1
+    steps = first.locator(".step").all_inner_texts()
+    assert steps and all(s.startswith("✓") for s in steps), steps
+    assert any("查看案件" in s and "read a case" in s for s in steps), steps
+    expect(page.locator("#card")).to_contain_text("C000123")
+
+    second = staff.ask("那他的担保人呢？")
+    answer2 = second.locator(".msg.answer").inner_text()
+    assert "C000123" in answer2 and "担保人" in answer2
+    assert any("查看案件" in s for s in second.locator(".step").all_inner_texts())
+    # One conversation: the follow-up went on the first turn's thread.
+    assert staff.chat_bodies[0]["thread_id"] is None
+    thread_id = staff.chat_bodies[1]["thread_id"]
+    assert thread_id and thread_id.startswith("t-")
+    assert thread_id in page.inner_text("#thread-bar")
+
+    card = page.inner_text("#card")
+    assert "C000123" in card and "信用卡" in card and "****" in card
+    assert "担保人 Guarantors" in card and "最近还款 Last payments" in card
+    for code in RAW_CODES:
+        assert code not in card, f"raw code {code!r} in the card"
+    assert not ISO_UTC.search(card), "a raw ISO timestamp in the card"
+    assert CN_MINUTE.search(card), "contact times in Beijing time"
+
+    # 新对话 starts a fresh thread: the next message carries no thread id and the log is cleared.
+    page.click("#new-thread")
+    expect(page.locator("#log .turn")).to_have_count(0)
+    assert "No case yet" in page.inner_text("#card")
+    staff.ask("C000010 上次什么时候还款？")
+    assert staff.chat_bodies[2]["thread_id"] is None
+    expect(page.locator("#card")).to_contain_text("C000010")
+    staff.close()
+
+
+def test_cited_answer_shows_a_numbered_source_list(browser: Any, live_url: str) -> None:
+    staff = Staff(browser, live_url, "collector")
+    turn = staff.ask("晚上10点后可以打电话吗？")
+    answer = turn.locator(".msg.answer")
+    assert "[1]" in answer.locator(".answer-text").inner_text()
+    items = answer.locator("ol.sources li").all_inner_texts()
+    assert items, "no source list"
+    for n, item in enumerate(items, 1):
+        assert item.startswith(f"[{n}] 《"), item
+    assert any("联系合规闸门" in s for s in turn.locator(".step").all_inner_texts())
+    staff.close()
+
+
+def test_offer_waits_for_a_supervisor_who_approves_it(browser: Any, live_url: str) -> None:
+    collector = Staff(browser, live_url, "collector")
+    expect(collector.page.locator("#approvals-panel")).to_be_hidden()
+    turn = collector.ask("按70%给C000003做结清方案")
+    assert "⏸" in turn.inner_text()
+    expect(turn.locator(".waiting")).to_contain_text("协商方案")
+    expect(collector.page.locator("#waiting-banner")).to_be_visible()
+    expect(collector.page.locator("#approvals-panel")).to_be_hidden()
+    # The waiting thread refuses another message (409), and the page says so.
+    blocked = collector.ask("再看看")
+    expect(blocked.locator(".msg.err.wait")).to_contain_text("409")
+    expect(blocked.locator(".msg.err.wait")).to_contain_text("⏸")
+
+    supervisor = Staff(browser, live_url, "supervisor")
+    page = supervisor.page
+    expect(page.locator("#approvals-panel")).to_be_visible()
+    item = page.locator(".approval", has_text="C000003")
+    expect(item).to_have_count(1)
+    shown = item.inner_text()
+    assert "协商方案" in shown and "70.0%" in shown and "beyond the collector's authority" in shown
+    time_shown = item.locator(".time").inner_text()
+    assert CN_MINUTE.fullmatch(time_shown), time_shown
+    # An edit beyond a supervisor's authority too is refused (422) and its detail shown.
+    item.get_by_role("button", name="修改 Edit").click()
+    item.locator("input[data-field=amount]").fill("1")
+    item.get_by_role("button", name="提交修改 Submit edit").click()
+    expect(item.locator(".item-error")).to_contain_text("422")
+    # Approve: the decision's answer is shown and the list no longer holds it.
+    item.locator(".note-input").fill("同意 ok")
+    item.get_by_role("button", name="批准 Approve").click()
+    expect(page.locator("#decision")).to_contain_text("主管已批准", timeout=TURN_MS)
+    expect(page.locator("#decision")).to_contain_text("C000003")
+    expect(page.locator(".approval", has_text="C000003")).to_have_count(0)
+    page.click("#refresh-approvals")
+    expect(page.locator("#approvals-status")).to_contain_text("暂无待审批")
+
+    # Back in the collector's tab: the decision shows up on its conversation.
+    collector.page.click("#check-thread")
+    expect(collector.page.locator("#log .msg.answer").last).to_contain_text("主管已批准")
+    expect(collector.page.locator("#waiting-banner")).to_be_hidden()
+    supervisor.close()
+    collector.close()
+
+
+def test_phone_width_single_column_without_overflow(browser: Any, live_url: str) -> None:
+    staff = Staff(browser, live_url, "supervisor", viewport={"width": 390, "height": 844})
+    page = staff.page
+    for selector in ("#q", "#send"):
+        expect(page.locator(selector)).to_be_visible()
+        box = page.locator(selector).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+        assert box["y"] + box["height"] <= 844, f"{selector} is below the fold"
+    turn = staff.ask("<b>C000123</b> 上次什么时候还款？")
+    # Typed text is shown as text, never parsed as HTML.
+    assert "<b>C000123</b>" in turn.locator(".msg.me").inner_text()
+    assert page.locator("#log b").count() == 0
+    expect(page.locator("#card")).to_contain_text("C000123")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    chat = page.locator("#chat").bounding_box()
+    card = page.locator("#card-panel").bounding_box()
+    approvals = page.locator("#approvals-panel").bounding_box()
+    assert chat and card and approvals
+    assert card["y"] >= chat["y"] + chat["height"] and approvals["y"] >= card["y"] + card["height"]
+    assert card["width"] <= 390 and approvals["width"] <= 390
+    staff.close()

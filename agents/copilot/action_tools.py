@@ -139,7 +139,7 @@ def _offer(ctx: ToolContext, inp: OfferInput) -> OfferOut:
         if best is not None and not check.within_authority:
             out.offers.append(_line(best))
             out.notes.append(
-                "附：本权限内可给出的最优结清方案 / Below: the best settlement within this role's authority"
+                "附：本人授权范围内可给出的最优结清方案 / Below: the best settlement within this role's authority"
             )
         return out
     if inp.kind in ("settlement", "max"):
@@ -147,7 +147,7 @@ def _offer(ctx: ToolContext, inp: OfferInput) -> OfferOut:
         if best is not None:
             out.offers.append(_line(best))
         elif inp.kind == "settlement":
-            out.notes.append("本权限下没有可减免的部分：结清即全额还款 / no concession within this authority")
+            out.notes.append("本人授权范围内没有可减免的部分：结清即全额还款 / no concession within this authority")
     if inp.kind in ("instalment", "max"):
         wish = PlanRequest(months=inp.months) if inp.months else None
         if inp.amount is not None and inp.kind == "instalment":
@@ -156,7 +156,7 @@ def _offer(ctx: ToolContext, inp: OfferInput) -> OfferOut:
         if plan is not None:
             out.offers.append(_line(plan))
             if inp.months and plan.months < inp.months:
-                out.notes.append(f"期数按权限与最低月供限为 {plan.months} 期 / months clamped to {plan.months}")
+                out.notes.append(f"期数按授权与最低月供限为 {plan.months} 期 / months clamped to {plan.months}")
     return out
 
 
@@ -166,7 +166,7 @@ async def _offer_async(ctx: ToolContext, inp: OfferInput) -> OfferOut:
 
 def _describe_offer(out: OfferOut) -> Described:
     zh = [
-        f"{out.case_id} 欠款合计 {out.outstanding_total} 元（罚息 {out.penalty} 元），按{'主管' if out.role == 'supervisor' else '坐席'}权限："
+        f"{out.case_id} 欠款合计 {out.outstanding_total} 元（罚息 {out.penalty} 元），在{'主管' if out.role == 'supervisor' else '坐席'}授权范围内："
     ]
     en = [
         f"{out.case_id}: {out.outstanding_total} yuan outstanding (penalty {out.penalty} yuan), under {out.role} authority:"
@@ -180,13 +180,13 @@ def _describe_offer(out: OfferOut) -> Described:
                       f"principal and interest forgiven {a['discount']}) by {a['due_on']}, within authority.")  # fmt: skip
         elif out.approval_id is not None:
             zh.append(
-                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）超出本人权限，已提交主管审批（审批单 {out.approval_id}）。"
+                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）超出本人授权范围，已提交主管审批（审批单 {out.approval_id}）。"
             )
             en.append(f"Settlement at {a['share_pct']}% ({a['amount_due']} yuan) is beyond this role's authority; sent to "
                       f"a supervisor (approval {out.approval_id}).")  # fmt: skip
         else:
             zh.append(
-                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）超出授权矩阵（含主管权限），不能提出；可转人工。"
+                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）不在授权矩阵内（主管也无此授权），不能提出；可转人工。"
             )
             en.append(f"Settlement at {a['share_pct']}% ({a['amount_due']} yuan) is beyond the matrix, a supervisor's "
                       "authority included: it cannot be offered; hand the case to a person.")  # fmt: skip
@@ -218,7 +218,7 @@ def _offer_approval(out: OfferOut) -> Approval | None:
     a = out.asked
     return Approval(
         kind="offer", case_id=out.case_id, record_id=str(out.approval_id),
-        summary_zh=f"{out.case_id}：按 {a['share_pct']}% 结清，应还 {a['amount_due']} 元（欠款 {out.outstanding_total} 元），超出坐席权限。",
+        summary_zh=f"{out.case_id}：按 {a['share_pct']}% 结清，应还 {a['amount_due']} 元（欠款 {out.outstanding_total} 元），超出坐席授权范围。",
         summary_en=f"{out.case_id}: settle at {a['share_pct']}% for {a['amount_due']} yuan (of {out.outstanding_total}), "
         "beyond the collector's authority.",
         details={"asked": a, "breaches": out.breaches, "outstanding_total": out.outstanding_total},

@@ -128,8 +128,8 @@ async def plan(state: CopilotState, runtime: Runtime[Context], config: RunnableC
     ctx = runtime.context
     thread_id = _thread_id(config)
     model = _model(ctx, thread_id)
-    if model is None:
-        return _rules_plan(state, ctx, [])
+    if model is None or (state.steps > 0 and state.driver == "rules"):
+        return _rules_plan(state, ctx, state.notes if state.steps > 0 else [])
     schemas = [t.schema() for t in TOOLS.values() if ctx.role in t.roles]
     system = COPILOT_SYSTEM.format(role=ctx.role, today=_today(ctx).isoformat(), case_id=state.memory.case_id or "—")
     try:

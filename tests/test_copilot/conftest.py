@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -31,7 +32,8 @@ class Chat:
     def __init__(self, deps: Deps, role: str = "collector", tenant: str | None = None, **extra: Any) -> None:
         self.deps = deps
         self.graph = compile_graph(InMemorySaver(serde=serializer()))
-        self.config: dict[str, Any] = {"configurable": {"thread_id": "t-test-copilot"}}
+        self.thread_id = f"t-test-{uuid.uuid4().hex[:12]}"
+        self.config: dict[str, Any] = {"configurable": {"thread_id": self.thread_id}}
         self.extra = extra
         self.role, self.tenant = role, tenant
 

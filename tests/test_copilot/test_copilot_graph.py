@@ -89,11 +89,11 @@ async def test_search_answers_carry_numbered_citations(deps: Deps, tmp_path: Pat
 
 async def test_offer_beyond_authority_waits_for_a_supervisor_and_is_approved(chat: Chat, deps: Deps) -> None:
     waiting = await chat.ask(f"按70%给{OFFER_CASE}做结清方案")
-    assert "超出本人权限" in waiting.zh and waiting.pending
+    assert "超出本人授权范围" in waiting.zh and waiting.pending
     [pending] = await chat.interrupts()
     assert pending["kind"] == "offer" and pending["case_id"] == OFFER_CASE and pending["actions"] == ["approve", "reject", "edit"]
     row = InterruptStore(deps.sessions).get(pending["interrupt_id"])
-    assert row.status == "pending" and row.thread_id == "t-test-copilot"
+    assert row.status == "pending" and row.thread_id == chat.thread_id
     approval_id = int(pending["record_id"])
     assert NegotiationStore(deps.sessions).get_approval(approval_id).status == "pending"
     done = await chat.resume({"action": "approve", "note": "客户困难属实"})
@@ -110,7 +110,6 @@ async def test_offer_rejected_and_edited(deps: Deps) -> None:
     rejected = await chat.resume({"action": "reject", "note": "比例太低"})
     assert "驳回" in rejected.zh
     chat2 = Chat(deps)
-    chat2.config = {"configurable": {"thread_id": "t-test-copilot-2"}}
     await chat2.ask(f"按70%给{OFFER_CASE}做结清方案")
     [pending] = await chat2.interrupts()
     total = float(pending["details"]["outstanding_total"])
