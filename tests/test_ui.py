@@ -22,6 +22,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no chromium binary (apt-get install chromium)")
 expect = playwright.expect
+expect.set_options(timeout=20_000)  # a loaded CI machine: server round trips may take seconds
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 TURN_MS = 60_000
@@ -122,6 +123,13 @@ def test_one_thread_keeps_the_case_and_the_card_speaks_chinese(browser: Any, liv
     assert not ISO_UTC.search(card), "a raw ISO timestamp in the card"
     assert CN_MINUTE.search(card), "contact times in Beijing time"
 
+    # A reload keeps this tab's conversation (thread id in sessionStorage) and its case card.
+    page.reload()
+    expect(page.locator("#log .msg.me")).to_have_count(2)
+    expect(page.locator("#log")).to_contain_text("那他的担保人呢？")
+    expect(page.locator("#card")).to_contain_text("C000123")
+    assert thread_id in page.inner_text("#thread-bar")
+
     # 新对话 starts a fresh thread: the next message carries no thread id and the log is cleared.
     page.click("#new-thread")
     expect(page.locator("#log .turn")).to_have_count(0)
@@ -132,7 +140,7 @@ def test_one_thread_keeps_the_case_and_the_card_speaks_chinese(browser: Any, liv
     staff.close()
 
 
-def test_cited_answer_shows_a_numbered_source_list(browser: Any, live_url: str) -> None:
+def test_sources_are_numbered_and_failed_steps_marked(browser: Any, live_url: str) -> None:
     staff = Staff(browser, live_url, "collector")
     turn = staff.ask("晚上10点后可以打电话吗？")
     answer = turn.locator(".msg.answer")
@@ -142,6 +150,12 @@ def test_cited_answer_shows_a_numbered_source_list(browser: Any, live_url: str) 
     for n, item in enumerate(items, 1):
         assert item.startswith(f"[{n}] 《"), item
     assert any("联系合规闸门" in s for s in turn.locator(".step").all_inner_texts())
+    # A failed tool call is marked ✗ with its error.
+    failed = staff.ask("C999999 上次什么时候还款？")
+    step = failed.locator(".step.failed")
+    expect(step).to_have_count(1)
+    assert step.inner_text().startswith("✗") and "查看案件" in step.inner_text()
+    assert "unknown case: C999999" in step.inner_text()
     staff.close()
 
 
@@ -185,6 +199,10 @@ def test_offer_waits_for_a_supervisor_who_approves_it(browser: Any, live_url: st
     collector.page.click("#check-thread")
     expect(collector.page.locator("#log .msg.answer").last).to_contain_text("主管已批准")
     expect(collector.page.locator("#waiting-banner")).to_be_hidden()
+    card = collector.page.locator("#card")
+    expect(card).to_contain_text("C000003")
+    expect(card).to_contain_text("申请方案审批")
+    assert "offer_approval_requested" not in card.inner_text() and "property_backed" not in card.inner_text()
     supervisor.close()
     collector.close()
 

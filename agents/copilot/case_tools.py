@@ -77,6 +77,7 @@ class CaseFacts(BaseModel):
 
     card: CaseCard
     sections: list[Section]
+    last_contact_local: str = Field(default="无", description="The last contact in Beijing time, as shown")
     loan: dict[str, Any] | None = None
     repayments: list[dict[str, Any]] | None = None
     repayments_total: str | None = None
@@ -90,7 +91,8 @@ class CaseFacts(BaseModel):
 def _facts(case: CaseFile, sections: list[Section]) -> CaseFacts:
     want = set(sections) or {"overview"}
     loan = case.loan
-    out = CaseFacts(card=case_card(case), sections=sorted(want, key=list(Section.__args__).index))  # type: ignore[attr-defined]
+    card = case_card(case)
+    out = CaseFacts(card=card, last_contact_local=L.cn_time(card.last_contact_at), sections=sorted(want, key=list(Section.__args__).index))  # type: ignore[attr-defined]
     if "loan" in want:
         out.loan = {
             "contract_no_tail": loan.contract_no[-4:], "product": loan.product.value, "principal": f"{loan.principal:.2f}",
@@ -156,9 +158,9 @@ def _describe_facts(out: CaseFacts) -> Described:
     if "overview" in out.sections or "flags" in out.sections:
         flags_zh = "、".join(L.flag_zh(f) for f in c.flags) or "无"
         flags_en = ", ".join(c.flags) or "none"
-        zh_l.append(f"标记：{flags_zh}；最近联系 {L.cn_time(c.last_contact_at)}；最近还款 {c.last_payment_on or '无'}；"
+        zh_l.append(f"标记：{flags_zh}；最近联系 {out.last_contact_local}；最近还款 {c.last_payment_on or '无'}；"
                     f"待履行承诺 {c.open_promises} 笔。")  # fmt: skip
-        en_l.append(f"Flags: {flags_en}; last contact {L.cn_time(c.last_contact_at)}; last payment "
+        en_l.append(f"Flags: {flags_en}; last contact {out.last_contact_local}; last payment "
                     f"{c.last_payment_on or 'none'}; {c.open_promises} open promise(s).")  # fmt: skip
     if out.loan is not None:
         lo = out.loan

@@ -62,8 +62,10 @@ def grounding_set(outcomes: list[ToolOutcome]) -> set[str]:
             values.append(o.output)
     allowed = allowed_numbers(values) | set(TEMPLATE_NUMBERS)
     for value in _floats([o.output for o in outcomes if o.output]):
-        if 0 <= value <= 1:
-            allowed.add(format((Decimal(str(value)) * 100).quantize(Decimal("0.1")).normalize(), "f"))
+        if -10 <= value <= 10:  # a ratio may be written as a percentage, to one decimal or none
+            pct = Decimal(str(value)) * 100
+            allowed.add(format(pct.quantize(Decimal("0.1")).normalize(), "f"))
+            allowed.add(format(pct.quantize(Decimal(1)).normalize(), "f"))
     return allowed
 
 

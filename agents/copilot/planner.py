@@ -55,27 +55,51 @@ def _rx(*parts: str) -> re.Pattern[str]:
 # ---- refusals -----------------------------------------------------------------------------------
 
 _INJECTION = _rx(
-    r"忽略.{0,6}(指令|规则|设定|提示|限制|要求)", r"无视.{0,6}(规则|指令|限制)", r"ignore\s+(all\s+|your\s+|any\s+|the\s+)?"
-    r"(previous\s+|prior\s+|above\s+)?(instructions|rules|prompts?|guidelines|restrictions)", r"system\s*prompt",
-    r"系统提示\s*[:：]", r"\bDAN\b", r"jailbreak", r"越狱", r"(管理员|admin).{0,8}(已授权|授权你|authori[sz]ed)",
-    r"(关闭|绕过|跳过).{0,4}合规", r"(disable|bypass|skip|turn\s+off).{0,12}compliance", r"developer\s+mode",
+    r"(忽略|无视|忘掉|忘记|抛开|不要管|别管|跳过).{0,8}(指令|规则|设定|提示|限制|要求|约束|规定|合规)",
+    r"ignore\s+(all\s+|your\s+|any\s+|the\s+|every\s+)?(previous\s+|prior\s+|above\s+|earlier\s+)?"
+    r"(instructions|rules|prompts?|guidelines|restrictions|policies|polic(y|ies))",
+    r"(forget|disregard|override)\s+(all\s+|your\s+|the\s+|any\s+)?(previous\s+|prior\s+)?(instructions|rules|guidelines|policies|training)",
+    r"system\s*prompt", r"系统提示\s*[:：]", r"(系统|system)\s*(指令|消息|message)\s*[:：]", r"<\s*/?\s*system\s*>", r"\[\s*system\s*\]",
+    r"\bDAN\b", r"jailbreak", r"越狱", r"developer\s+mode", r"开发者模式", r"god\s+mode", r"sudo\b",
+    r"(管理员|admin|老板|行长|领导).{0,8}(已授权|授权你|已批准|批准了|authori[sz]ed|approved)",
+    r"(关闭|绕过|跳过|取消|不用|不要|别).{0,4}(合规|审查|审核|检查)", r"(disable|bypass|skip|turn\s+off|without)\s+.{0,12}(compliance|review|checks?)",
+    r"(你现在是|从现在开始你是|扮演|假设你是).{0,12}(没有|不受|无).{0,4}(限制|约束|规则)", r"(no|without)\s+(restrictions|limits|rules|filters)",
+    r"(act|behave)\s+as\s+(an?\s+)?(unrestricted|unfiltered)", r"(打印|输出|显示|告诉我).{0,6}(系统提示|提示词|你的指令|你的规则)",
+    r"(print|reveal|show|repeat)\s+.{0,12}(prompt|instructions)",
 )  # fmt: skip
 _PII_DUMP = _rx(
-    r"(导出|导成|dump|export|发我邮箱|发到.{0,4}邮箱|列出|打印|print|tell\s+me|给我|告诉我|查出|show\s+me|list).{0,30}"
-    r"(身份证号?|银行卡号|卡号|家庭住址|住址|ID\s*numbers?|card\s*numbers?|home\s+address)",
-    r"(所有|全部|every|all).{0,12}(客户|债务人|联系人|customers?|debtors?).{0,6}(的)?.{0,4}(手机号|电话号码|phone\s*numbers?)",
-    r"(身份证号|银行卡号|ID\s*number).{0,12}(发我|给我|导出|告诉我)",
+    r"(导出|导成|dump|export|发我|发到|发给我|列出|打印|print|tell\s+me|give\s+me|给我|告诉我|查出|show\s+me|list|send\s+me|"
+    r"what\s*'?s|what\s+is|是多少|多少|找出|查一下|查查|查到)"
+    r".{0,30}(身份证号?|证件号|银行卡号|卡号|完整.{0,4}(手机号|电话|号码|地址)|家庭住址|家庭地址|住址|家在哪|住哪|住在哪|"
+    r"ID\s*(card\s*)?numbers?|identity\s+numbers?|card\s*numbers?|bank\s+account\s+numbers?|home\s+address(es)?|"
+    r"full\s+(phone|mobile)\s+numbers?|unmasked)",
+    r"(身份证号?|证件号|银行卡号|家庭住址|家庭地址|住址|ID\s*numbers?|home\s+address).{0,12}(发我|给我|导出|告诉我|是多少|多少|发一下|列一下|\?|？)",
+    r"(所有|全部|全体|每个|every|all|whole|entire).{0,12}(客户|债务人|联系人|借款人|案件|customers?|debtors?|borrowers?|clients?).{0,10}"
+    r"(手机号|电话|号码|名单|资料|信息|数据|phone|numbers?|list|data|details|records)",
+    r"(导出|dump|export|下载|download|打包发).{0,12}(数据库|database|全部数据|所有数据|客户名单|客户资料|customer\s+(list|data))",
+    r"(他|她)(家|女儿|儿子|老婆|老公|孩子).{0,6}(住|在)哪", r"where\s+(does|do)\s+(he|she|they|his|her).{0,20}(live|go\s+to\s+school|work)",
 )  # fmt: skip
 _FORGERY = _rx(
-    r"伪造", r"假冒", r"冒充", r"假装(你)?是.{0,6}(公安|警察|法院|法官|律师|检察)", r"(fake|forged?|counterfeit)\s+.{0,20}"
-    r"(court|police|lawyer|summons|letterhead|warrant|subpoena)", r"pretend\s+(to\s+be|you\s*'?re)\s+.{0,12}"
-    r"(police|court|lawyer|judge|officer)", r"impersonat",
+    r"伪造", r"假冒", r"冒充", r"仿造", r"编造.{0,10}(判决|传票|立案|通缉|逮捕|拘留|公文|文书|证明)",
+    r"(假装|扮成|装成|以).{0,4}(你|我们)?(是)?.{0,4}(公安|警察|警方|法院|法官|律师|检察|公检法|派出所)(的)?(名义|身份|口吻)?",
+    r"(假|伪)的?.{0,4}(律师函|法院|传票|判决书|公函|公章)", r"(盖|刻).{0,4}(公章|法院的章)",
+    r"(fake|forged?|counterfeit|phony|bogus|made[-\s]up)\s+.{0,24}(court|police|lawyer|attorney|summons|letterhead|warrant|subpoena|"
+    r"judgment|notice|seal|stamp)",
+    r"(pretend|claim|say)\s+(to\s+be|you\s*'?re|we\s*'?re|that\s+we\s*'?re)\s+.{0,16}(police|court|lawyer|attorney|judge|officer|law\s+firm)",
+    r"impersonat", r"pose\s+as",
 )  # fmt: skip
 _THREAT_REQUEST = _rx(
-    r"(写|拟|编|发|起草|帮我|给我|做).{0,24}(不还钱?就|威胁|恐吓|吓唬|曝光|社死|发到.{0,8}(群|朋友圈)|通知.{0,6}(单位|公司|家人|亲友))",
-    r"(write|draft|send|compose).{0,40}(threat|scare|intimidat|expose|shame|post\s+.{0,20}(group|wechat))",
-    r"(学校门口|去学校|在哪个学校|堵(她|他|人)|跟踪|蹲守)", r"(stalk|follow\s+(her|him)\s+home|wait\s+outside\s+.{0,10}school)",
-    r"吓唬",
+    r"(写|拟|编|发|起草|帮我|给我|做|告诉他|跟他说|吓).{0,24}(不还钱?就|不还的话|威胁|恐吓|吓唬|吓吓|曝光|社死|骂|辱骂|"
+    r"发到.{0,8}(群|朋友圈|网上|微博|抖音)|通知.{0,6}(单位|公司|家人|亲友|全家|领导|同事)|坐牢|抓起来|被抓|拘留)",
+    r"(爆|轰炸|呼死|打爆).{0,6}(通讯录|电话|他|她)", r"(给|打给|通知|告诉).{0,4}(他|她)?(全家|所有亲戚|所有联系人|通讯录里的人)",
+    r"(打到|找到|去).{0,4}(他|她)?(公司|单位|学校).{0,8}(闹|说|找|曝光|让.{0,6}知道)",
+    r"(write|draft|send|compose|make).{0,40}(threat|scar(e|y)|intimidat|expose|shame|humiliat|jail|arrest|post\s+.{0,20}(group|wechat|online|social))",
+    r"(tell|call|text|message|email|inform|notify|contact).{0,30}(his|her|their|the\s+debtor'?s)\s+(boss|employer|family|wife|husband|"
+    r"parents|colleagues|co-?workers|contacts|friends|neighbou?rs|relatives)"
+    r".{0,40}(debt|owes|owing|loan|money|arrears|overdue|pay\s+up)",
+    r"(告诉|通知|告知|让).{0,6}(他|她)?(的)?(老板|领导|单位|公司|同事|家人|亲戚|朋友|邻居|父母|老婆|老公).{0,12}(欠钱|欠款|欠债|不还钱|逾期|老赖)",
+    r"(学校门口|去学校|在哪个学校|堵(她|他|人)|跟踪|蹲守|蹲点)", r"(stalk|follow\s+(her|him)\s+home|wait\s+outside\s+.{0,10}(school|home|house))",
+    r"吓唬", r"让(他|她).{0,6}(社死|难堪|丢人)",
 )  # fmt: skip
 
 # ---- help and review ----------------------------------------------------------------------------
@@ -86,6 +110,7 @@ _HELP = _rx(
     r"how\s+do\s+I\s+use\s+you",
 )  # fmt: skip
 _REVIEW = _rx(
+    r"^\s*(review|check|审核|审查|检查|合规检查)\s*(一下)?\s*[:：]",
     r"(审核|审查|检查|核查|看下|看看|看一下|帮我看|review|check)\s*(一下)?\s*(这条|这段|这个|以下|下面|下列|this|the\s+following)",
     r"合不合规", r"合规吗", r"是否合规", r"有没有违规", r"违规的地方", r"能发吗", r"可以发吗", r"能不能发",
     r"for\s+compliance", r"is\s+this\s+(message|text|sms|script|ok)", r"compliance\s+(check|review)",
@@ -95,71 +120,83 @@ _SEPARATOR = re.compile(r"[：:→\n]|->|=>")
 # ---- tool intents -------------------------------------------------------------------------------
 
 _SEARCH_LAW = _rx(
-    r"《[^》]{2,30}》", r"法律|法规|条例|规定|监管|办法|公约|自律|司法解释|民法典|个保法|个人信息保护法|诉讼时效|时效",
-    r"有什么要求|怎么规定|如何规定|是怎么说的|怎么说的|是否合法|合法吗|违法吗", r"可以起诉吗|能起诉吗|能不能起诉|需要准备什么|要准备哪些|什么材料",
-    r"\b(regulations?|rules?\s+on|the\s+rules|law|laws|legal\s+requirements?|statute|legally|PIPL)\b",
+    r"《[^》]{2,30}》", r"法律|法规|条例|规定|监管|办法|公约|自律|司法解释|民法典|个保法|个人信息保护法|民事诉讼法|刑法|诉讼时效|时效|法条|条文|依据|哪条",
+    r"有什么要求|怎么规定|如何规定|是怎么说的|怎么说的|是否合法|合法吗|违法吗|犯法吗|算违规吗|有没有规定|允许吗",
+    r"可以起诉吗|能起诉吗|能不能起诉|怎么起诉|起诉需要|需要准备什么|要准备哪些|什么材料|打官司需要",
+    r"\b(regulations?|rules?\s+(on|about|for)|the\s+rules|law|laws|legal\s+requirements?|statute|legally|PIPL|civil\s+code|"
+    r"limitation\s+period|what\s+does\s+the\s+law|is\s+it\s+legal|according\s+to)\b",
 )  # fmt: skip
 _SEARCH_SCRIPT = _rx(
     r"话术模板|模板|有没有.{0,16}话术|应对.{0,4}话术|话术库", r"script\s+templates?|templates?|any\s+scripts?"
 )
 _LIST = _rx(
-    r"列出|列一下|排序|按.{0,8}排|排个序|最高的|最多的|最长的|最低的|最少的|最大的|最小的|前\s*[\d一二三四五六七八九十]+\s*[个户名条]",
-    r"有哪些|哪些案件|哪些客户|的单子|单子|拉一下|拉个|筛一下|筛选|给我看看|看看.{0,4}(有哪些|案件)",
-    r"\btop\s*\d+|\blist\b|\bwhich\s+\d+|\bsort|\brank|highest|lowest|largest|smallest|\bcases\s+(in|with|over|above)",
+    r"列出|列一下|列个|排序|按.{0,8}排|排个序|排名|排行|名单|清单|最高的|最多的|最长的|最低的|最少的|最大的|最小的|最久的",
+    r"前\s*[\d一二三四五六七八九十]+\s*[个户名条笔]|哪几[个户笔]|有哪些|哪些案件|哪些客户|哪些户|的单子|单子|拉一下|拉个|筛一下|筛选|给我看看|看看.{0,4}(有哪些|案件)",
+    r"\btop\s*\d+|\blist\b|\bwhich\s+\d+|\bsort|\brank|highest|lowest|largest|smallest|biggest|\bcases\s+(in|with|over|above|under)",
+    r"\bshow\s+(me\s+)?(all|the)\s+.{0,20}cases|\bhow\s+many\s+cases",
 )  # fmt: skip
-_COMPARE = _rx(r"对比|比较|比一下|比呢|比比|哪个更|哪个好|\bcompare|\bversus\b|\bvs\.?\b")
-_PACKAGE = _rx(r"打包|资产包|打个包|一起卖|包起来|\bpackage\b|\bbundle\b|\bportfolio\s+sale")
+_COMPARE = _rx(r"对比|比较|比一下|比呢|比比|对照|哪个更|哪个好|哪个容易|区别|差别|\bcompare|\bversus\b|\bvs\.?\b|difference\s+between|side\s+by\s+side")
+_PACKAGE = _rx(r"打包|资产包|打个包|一起卖|包起来|批量转让|整包|\bpackage\b|\bbundle\b|\bportfolio\s+sale|sell\s+(them|these).{0,12}together")
 _VALUE = _rx(
-    r"值多少|估值|回收率|能收回|收回多少|回收多少|能回收|预计回收|覆盖欠款|能卖多少|卖多少钱|房子值", r"抵押物.{0,4}值",
-    r"expected\s+recovery|recovery\s+(rate|value)|\bworth\b|valuation|\bvalue\b|how\s+much\s+can\s+we\s+recover",
+    r"值多少|估值|估个价|估价|回收率|能收回|收回多少|回收多少|能回收|回收预期|预计回收|预期回收|能回来多少|覆盖欠款|能卖多少|卖多少钱|房子值|价值|净现值",
+    r"抵押物.{0,4}值",
+    r"expected\s+recovery|recovery\s+(rate|value|estimate)|\bworth\b|valuation|\bvalue\b|\bNPV\b|how\s+much\s+(can|could|will)\s+we\s+(recover|get\s+back|collect)|recoverable",
 )  # fmt: skip
 _OFFER = _rx(
-    r"减免|结清|了结|一次性|[一二三四五六七八九\d.]+\s*折|分期|分\s*[\d一二三四五六七八九十两]+\s*期|还款方案|方案|能批吗|优惠|最多能让|让多少|能谈",
-    r"settle|settlement|instal+ments?|monthly\s+payments?|lump[\s-]*sum|best\s+we\s+can\s+offer|\boffer\b|pay\s+(it\s+)?off|discount|payment\s+plan",
+    r"减免|结清|了结|一次性|[一二三四五六七八九\d.]+\s*折|打折|折扣|让利|让步|分期|分\s*[\d一二三四五六七八九十两]+\s*期|分几期|还款方案|还款计划|方案|能批吗|优惠|最多能让|让多少|能谈|减掉|免掉|少还",
+    r"settle|settlement|instal+ments?|monthly\s+payments?|lump[\s-]*sum|best\s+we\s+can\s+offer|\boffer\b|pay\s+(it\s+)?off|discount|"
+    r"payment\s+plan|repayment\s+plan|haircut|waive|waiver|write[\s-]?off|concession|close\s+(out\s+)?the\s+(account|loan|debt)|"
+    r"clear\s+the\s+(debt|balance)|(a|per)\s+month|每月|每个月|月供|销户",
 )  # fmt: skip
 _OFFER_MAX = _rx(r"最多|最大|最优|最好的方案|最多能让|能让多少|best\s+we\s+can|maximum|the\s+most|best\s+offer")
 _INSTALMENT = _rx(
-    r"分期|分\s*[\d一二三四五六七八九十两]+\s*(期|年)|instal+ment|monthly|months|payment\s+plan|分一年|分两年"
+    r"分期|分\s*[\d一二三四五六七八九十两]+\s*(期|年)|instal+ment|monthly|months|payment\s+plan|分一年|分两年|(a|per)\s+month|每月|每个月|月供"
 )
 _DRAFTING = _rx(
-    r"(写|拟|起草|编|出|生成|做)\s*.{0,10}(短信|提醒|话术|微信|消息|文案|催收函|通知)",
-    r"(draft|write|compose|prepare)\s+.{0,24}(reminder|sms|text|message|script|notice)",
+    r"(写|拟|起草|编|出|生成|做|来)\s*.{0,10}(短信|提醒|话术|微信|消息|文案|催收函|通知|催款)",
+    r"(draft|write|compose|prepare|create|generate)\s+.{0,24}(reminder|sms|text|message|script|notice|wechat)",
 )  # fmt: skip
 _REMINDER = _rx(
     _DRAFTING.pattern, r"发\s*(个|条|一条|一个)?\s*(短信|微信|提醒|消息|app)", r"提醒一下", r"催一下",
     r"send\s+.{0,12}reminder",
 )  # fmt: skip
-_LEGAL_DOC = _rx(r"起诉状|诉状|起诉书|保全|支付令|督促程序|\bcomplaint\b|preservation|payment\s+order|lawsuit\s+filing")
+_LEGAL_DOC = _rx(r"起诉状|诉状|起诉书|保全|支付令|督促程序|(帮|给|替|对|把|要|准备)\s*#?\s*(提起)?(起诉|诉讼|打官司)(?!吗|需要|的条件|条件|时效)|\bcomplaint\b|preservation|payment\s+order|lawsuit\s+filing|file\s+(a\s+)?(law)?suit|\bsue\b|take\s+.{0,12}to\s+court")
 _CONTRACT = _rx(
-    r"合同|契约|条款|约定|管辖|违约金|罚息咋算|罚息怎么算", r"\bcontract\b|\bterms\b|jurisdiction|governing\s+law|clauses?",
+    r"合同|契约|条款|约定|管辖|违约金|违约条款|罚息咋算|罚息怎么算|借款协议|贷款协议",
+    r"\bcontract\b|\bterms\b|jurisdiction|governing\s+law|clauses?|agreement\s+says|loan\s+agreement",
 )  # fmt: skip
 _PROMISE_CUE = _rx(
-    r"承诺|答应|保证|说.{0,8}还|表示.{0,6}还|登记|记录一下|记一下|记下", r"promis|\blog\b|\brecord\b|will\s+pay|agreed\s+to\s+pay",
+    r"承诺|答应|保证|说好|约好|约定.{0,4}还|说.{0,8}还|表示.{0,6}还|会还|登记|记录一下|记一下|记下|备注",
+    r"promis|\blog\b|\brecord\b|will\s+pay|agreed\s+to\s+pay|commit(ted|s)?\s+to\s+pay|note\s+(that|down)",
 )  # fmt: skip
 _PROMISE_READ = _rx(
     r"承诺记录|承诺情况|承诺过|之前答应|答应过|promise\s+history|past\s+promises|his\s+promises|her\s+promises|promises\?"
 )
 _HANDOFF = _rx(
-    r"转人工|转给|转交|交给.{0,6}(主管|领导|法务|组长|人工|专人)|转主管|转法务|转一下主管|升级处理|不想活|轻生|自杀|寻死",
-    r"escalat|hand\s*(it\s+)?off|hand\s+(it\s+)?over|transfer\s+(it\s+|the\s+case\s+)?to|pass\s+(it\s+)?to\s+(a\s+)?"
-    r"(supervisor|person|legal|human)",
+    r"转人工|转给|转交|转到|交给.{0,6}(主管|领导|法务|组长|人工|专人|同事|资深)|转主管|转法务|转组长|转一下主管|升级处理|上报|不想活|活不下去|轻生|自杀|寻死|跳楼",
+    r"escalat|hand\s*(it\s+)?off|hand\s+(it|this|the\s+case)?\s*over|hand\s+(it|this(\s+one)?|the\s+case|him|her)\s+(over\s+)?to|transfer\s+(it\s+|this\s+|the\s+case\s+)?to|pass\s+(it\s+|this\s+)?to\s+(a\s+|the\s+)?"
+    r"(supervisor|person|legal|human|manager|team\s+lead)|assign\s+(it\s+|this\s+)?to\s+(a\s+|the\s+)?(supervisor|manager|legal)|suicid|kill\s+(my|him|her)self",
 )  # fmt: skip
 _GATE_Q = _rx(
-    r"(能|可以|可不可以|能不能|行不行|合规吗|允许|是否可以|行吗|可以吗|能否)", r"\b(ok|okay|allowed|legal|fine)\s+to\b",
-    r"\b(can|may|could)\s+(I|we)\b", r"\bam\s+I\s+allowed",
+    r"(能|可以|可不可以|能不能|行不行|合规吗|允许|是否可以|行吗|可以吗|能否|合适吗|方便吗|违规吗)", r"\b(ok|okay|allowed|legal|fine|safe|alright)\s+to\b",
+    r"\b(can|may|could)\s+(I|we)\b", r"\bam\s+I\s+allowed", r"\bis\s+it\s+(ok|okay|allowed|fine)", r"too\s+(early|late)|太早|太晚",
+)  # fmt: skip
+_QUESTION = _rx(
+    r"[吗嘛么？?]|行不行|可不可以|能不能|能否|是否|合不合规|违不违规|可以不|行否",
+    r"^\s*(can|may|could|is|am|are|should)\b|\b(can|may|could)\s+(I|we)\b|\?",
 )  # fmt: skip
 _GATE_ACT = _rx(
     r"打电话|打给|电话|致电|呼叫|外呼|发短信|短信|发微信|微信|上门|拜访|寄|信函|催收函|推送|联系",
     r"\b(call|ring|phone|text|sms|wechat|visit|contact|letter|message)\b",
 )  # fmt: skip
 _TRIAGE = _rx(
-    r"分析|分案|评估|风险等级|风险级别|走哪个队列|哪个队列|什么队列|分到哪|什么渠道|哪个渠道|几点打|几点联系|分层",
-    r"\btriage\b|\btier\b|which\s+queue|\bqueue\b|\bassess|\banaly[sz]e|risk\s+level",
+    r"分析|分案|评估|风险等级|风险级别|风险怎么样|风险高不高|风险大不大|属于哪(一)?(档|类|级)|分到哪|哪个组|走哪个队列|哪个队列|什么队列|什么渠道|哪个渠道|几点打|几点联系|分层|画像",
+    r"\btriage\b|\btier\b|which\s+queue|\bqueue\b|\bassess|\banaly[sz]e|risk\s+(level|tier|profile|score)|how\s+risky|classify|segment",
 )  # fmt: skip
 _NEXT = _rx(
-    r"下一步|接下来|下步|怎么跟进|咋跟进|如何跟进|该干嘛|该做什么|怎么做|怎么办",
-    r"next\s+(best\s+)?(action|step)|what\s+should\s+(I|we)\s+do",
-)
+    r"下一步|接下来|下步|怎么跟进|咋跟进|如何跟进|该干嘛|该做什么|怎么做|怎么办|怎么处理|咋处理|咋弄|怎么弄|有什么建议|给个建议|建议怎么",
+    r"next\s+(best\s+)?(action|step|move)|what\s+should\s+(I|we)\s+do|what\s+now|recommend(ation)?|how\s+should\s+(I|we)\s+(handle|proceed|follow)",
+)  # fmt: skip
 _SECTIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "repayments",
@@ -180,7 +217,7 @@ _SECTIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "loan",
         _rx(
-            r"借了多少|贷款信息|贷款详情|本金|放款|借款金额|产品|贷款", r"loan\s+details|principal|disburs|\bproduct\b"
+            r"借了多少|贷款信息|贷款详情|本金|放款|借款金额|产品|贷款", r"loan\s+(details?|info(rmation)?|terms)|principal|disburs|\bproduct\b|how\s+much\s+did\s+(he|she|they)\s+borrow"
         ),
     ),
     (
@@ -481,8 +518,10 @@ class Planner:
         script_q = bool(_SEARCH_SCRIPT.search(text)) and not _REMINDER.search(text)
         if (law or script_q) and not ids and not _LEGAL_DOC.search(text) or (script_q and not ids):
             return ["search_knowledge"]
-        if law and ids and re.search(r"《[^》]+》|法规|规定|监管|司法解释", text):
+        if law and ids and re.search(r"《[^》]+》|法规|规定|监管|司法解释|需要准备|什么材料|要准备|怎么起诉|起诉需要|打官司需要|诉讼时效", text):
             add("search_knowledge")
+            if not re.search(r"起诉状|诉状|申请书|(起草|写|拟|出).{0,6}(文书|诉状|申请)", text):
+                return ["search_knowledge"]
         if not ids and not (memory.case_id and _PRONOUN.search(text)) and self._is_list(text):
             return ["list_cases"]
         if _HANDOFF.search(text):
@@ -493,7 +532,7 @@ class Planner:
                                       or (not ids and len(memory.case_ids) >= 2)):  # fmt: skip
             return ["compare_cases"]
         sections = [name for name, rx in _SECTIONS[:-1] if rx.search(text)]
-        gate = bool(_GATE_Q.search(text) and _GATE_ACT.search(text)) and not _DRAFTING.search(text)
+        gate = bool(_GATE_Q.search(text) and _GATE_ACT.search(text) and _QUESTION.search(text)) and not _DRAFTING.search(text)
         if gate and not re.search(r"几点.{0,3}(打|联系).{0,4}(合适|比较好)|什么渠道|哪个渠道", text):
             add("contact_gate")
         if _CONTRACT.search(text) and not _LEGAL_DOC.search(

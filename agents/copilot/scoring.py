@@ -100,7 +100,11 @@ def plan_with_history(planner: Planner, item: RequestItem) -> Plan:
 
 def score_item(planner: Planner, item: RequestItem) -> ItemScore:
     """Plan one request and compare it with its label."""
-    plan = plan_with_history(planner, item)
+    return score_plan(plan_with_history(planner, item), item)
+
+
+def score_plan(plan: Plan, item: RequestItem) -> ItemScore:
+    """Compare a plan with the request's label."""
     expected_kind = str(item.expect.get("kind", "tools"))
     expected_calls = list(item.expect.get("tools") or [])
     expected_names = sorted({c["name"] for c in expected_calls})

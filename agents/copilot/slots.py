@@ -45,7 +45,8 @@ _NUM_TOKEN = re.compile(
     re.IGNORECASE,
 )
 _PAY_CUE = re.compile(
-    r"(?:还|付|交|结清|一次性|首付|打|转|给|凑|能拿出|pay|paying|paid|settle\s+for|lump\s+sum\s+of|offer(?:s|ing)?|of)"
+    r"(?:还|付|交|结清|一次性|首付|打|转|给|凑|能拿出|出|pay|paying|paid|pays|settle\s+for|lump\s+sum\s+of|offer(?:s|ing|ed)?|of|"
+    r"promised?(?:\s+to\s+pay)?|promising|will\s+pay|can\s+pay|could\s+pay|承诺|答应)"
     r"\s*(?:款|了|上|个|我们|你们)?\s*$",
     re.IGNORECASE,
 )
@@ -100,7 +101,8 @@ def amounts(text: str) -> list[Decimal]:
 
 _PCT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*[%％]|百分之\s*([" + CN_NUMERAL + r"\d]+)")
 _ZHE = re.compile(rf"(\d(?:\.\d)?|\d{{2}}|[{CN_NUMERAL}]{{1,2}})\s*折")
-_WAIVE = re.compile(r"(?:减免|减|免|优惠|折让|discount|waive|off|reduction)")
+_WAIVE = re.compile(r"(?:减免|减|免|优惠|折让|让利|少还|discount|waive|off|reduction|haircut|write[- ]?off)", re.IGNORECASE)
+_CHENG = re.compile(rf"([{CN_NUMERAL}\d]{{1,2}})\s*成(?!本|功|交|年|绩|为|员|熟|立|都)")
 
 
 def _zhe_value(token: str) -> Decimal | None:
@@ -123,6 +125,16 @@ def share_paid(text: str) -> Decimal | None:
     if match and (value := _zhe_value(match.group(1))) is not None and 0 < value < 100:
         return value
     match = _PCT.search(clean)
+    cheng = _CHENG.search(clean)
+    if not match and cheng:
+        token = cheng.group(1)
+        tenths = int(token) if token.isdigit() else _zhe_value(token)
+        if tenths is not None:
+            value = Decimal(tenths) * (10 if token.isdigit() or tenths < 10 else 1)
+            value = value if value <= 100 else Decimal(tenths)
+            before = clean[max(0, cheng.start() - 8) : cheng.start()]
+            if 0 < value < 100:
+                return Decimal(100) - value if _WAIVE.search(before) else value
     if not match:
         return None
     raw = match.group(1) or match.group(2)
@@ -131,7 +143,7 @@ def share_paid(text: str) -> Decimal | None:
         return None
     before = clean[max(0, match.start() - 8) : match.start()]
     after = clean[match.end() : match.end() + 8]
-    if _WAIVE.search(before) or re.match(r"\s*(?:off|discount|减免|的减免)", after, re.IGNORECASE):
+    if _WAIVE.search(before) or re.match(r"\s*(?:off|discount|haircut|reduction|waiver|write[- ]?off|减免|的减免|的优惠)", after, re.IGNORECASE):
         return Decimal(100) - value
     return value
 
