@@ -27,6 +27,7 @@ from agents.copilot.toolkit import (
     CASE_ID_PATTERN,
     Approval,
     Described,
+    bilingual,
     Source,
     Tool,
     ToolContext,
@@ -270,7 +271,7 @@ def _call_script(case: Any) -> tuple[str, str]:
     try:
         return f"{config.pack}/{entry}", fill_text(scripts()[entry], values)
     except UnfilledPlaceholderError as exc:
-        raise ToolError(f"无法填写通话脚本 / cannot fill the call script: {exc}") from None
+        raise ToolError(bilingual("无法填写通话脚本", "cannot fill the call script", exc)) from None
 
 
 async def _reminder(ctx: ToolContext, inp: ReminderInput) -> ReminderOut:
@@ -289,7 +290,7 @@ async def _reminder(ctx: ToolContext, inp: ReminderInput) -> ReminderOut:
         try:
             script, text, _due = fill_reminder(case, action.not_before)
         except ReminderError as exc:
-            raise ToolError(f"未起草提醒 / no reminder drafted: {exc}", code="no_reminder") from None
+            raise ToolError(bilingual("未起草提醒", "no reminder drafted", exc), code="no_reminder") from None
     channel = "call" if inp.channel == "call" else inp.channel
     draft = OutgoingDraft(channel=channel, text=text, speaker="agent" if channel == "call" else "bot",
                           send_at=action.not_before, standalone=channel != "call")  # fmt: skip
@@ -364,7 +365,7 @@ async def _review(ctx: ToolContext, inp: ReviewInput) -> ReviewOut:
     try:
         transcript = parse_transcript(text, channel=inp.channel, case_id=inp.case_id)
     except TranscriptError as exc:
-        raise ToolError(f"无法读取这段文本 / cannot read this text: {exc}", code="invalid_arguments") from None
+        raise ToolError(bilingual("无法读取这段文本", "cannot read this text", exc), code="invalid_arguments") from None
     if len(transcript.turns) == 1:
         transcript = transcript.model_copy(update={"complete": False})
     result, _ = await review_transcript(ctx.deps, transcript)
@@ -585,7 +586,7 @@ def _legal(ctx: ToolContext, inp: LegalInput) -> LegalOut:
         raise ToolError(f"案件 {inp.case_id} 没有合同抽取结果，无法起草：请先上传合同 / case {inp.case_id} has no stored "
                         "contract extraction to draft from", code="no_extraction") from None  # fmt: skip
     except DraftingError as exc:
-        raise ToolError(f"无法起草 / cannot draft: {exc}", code="drafting") from None
+        raise ToolError(bilingual("无法起草", "cannot draft", exc), code="drafting") from None
     r = drafted.record
     return LegalOut(case_id=r.case_id, document_id=r.id, kind=r.kind, status=r.status, claim_total=money(r.claims.total),
                     claim_date=r.claim_date.isoformat(), warnings=drafted.warnings)  # fmt: skip

@@ -92,7 +92,11 @@ def _facts(case: CaseFile, sections: list[Section]) -> CaseFacts:
     want = set(sections) or {"overview"}
     loan = case.loan
     card = case_card(case)
-    out = CaseFacts(card=card, last_contact_local=L.cn_time(card.last_contact_at), sections=sorted(want, key=list(Section.__args__).index))  # type: ignore[attr-defined]
+    out = CaseFacts(
+        card=card,
+        last_contact_local=L.cn_time(card.last_contact_at),
+        sections=sorted(want, key=list(Section.__args__).index),
+    )  # type: ignore[attr-defined]
     if "loan" in want:
         out.loan = {
             "contract_no_tail": loan.contract_no[-4:], "product": loan.product.value, "principal": f"{loan.principal:.2f}",
@@ -172,7 +176,7 @@ def _describe_facts(out: CaseFacts) -> Described:
         if out.repayments:
             last = out.repayments[0]
             zh_l.append(f"还款记录 {len(out.repayments)} 笔，合计 {out.repayments_total} 元；最近一次 {last['paid_on']} "
-                        f"还款 {last['amount']} 元（{last['channel']}）。")  # fmt: skip
+                        f"还款 {last['amount']} 元（{L.channel_zh(last['channel'])}）。")  # fmt: skip
             en_l.append(f"{len(out.repayments)} repayment(s), {out.repayments_total} yuan in all; the last on "
                         f"{last['paid_on']}: {last['amount']} yuan ({last['channel']}).")  # fmt: skip
         else:
@@ -219,7 +223,11 @@ def _describe_facts(out: CaseFacts) -> Described:
             zh_l.append("该案件没有抵押物。")
             en_l.append("The case has no collateral.")
     if out.audit is not None:
-        zh_l.append("最近操作：" + "；".join(f"{a['at']} {a['action']}（{a['actor']}）" for a in out.audit[:5]) + "。")
+        zh_l.append(
+            "最近操作："
+            + "；".join(f"{a['at']} {L.action_zh(a['action'])}（{a['actor']}）" for a in out.audit[:5])
+            + "。"
+        )
         en_l.append(
             "Recent actions: " + "; ".join(f"{a['at']} {a['action']} ({a['actor']})" for a in out.audit[:5]) + "."
         )
@@ -761,10 +769,10 @@ async def _value_package(ctx: ToolContext, inp: PackageInput) -> PackageValue:
 def _describe_package(out: PackageValue) -> Described:
     return Described(
         zh=f"资产包 {out.cases} 户，债权合计 {out.claim_total} 元，预期回收 {out.expected_recovery} 元，净现值 "
-        f"{out.expected_npv} 元；建议报价 {out.bid_low}-{out.bid_high} 元（债权的 {out.bid_low_pct:.1%}-{out.bid_high_pct:.1%}）。",
+        f"{out.expected_npv} 元；建议报价 {out.bid_low} 至 {out.bid_high} 元（债权的 {out.bid_low_pct:.1%} 至 {out.bid_high_pct:.1%}）。",
         en=f"Package of {out.cases} cases, {out.claim_total} yuan of claims, expected recovery {out.expected_recovery} "
-        f"yuan, NPV {out.expected_npv} yuan; bid range {out.bid_low}-{out.bid_high} yuan "
-        f"({out.bid_low_pct:.1%}-{out.bid_high_pct:.1%} of the claims).",
+        f"yuan, NPV {out.expected_npv} yuan; bid range {out.bid_low} to {out.bid_high} yuan "
+        f"({out.bid_low_pct:.1%} to {out.bid_high_pct:.1%} of the claims).",
     )
 
 

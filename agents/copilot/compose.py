@@ -21,6 +21,8 @@ _MARKER = re.compile(r"\[(\d+)\]")
 _LIST_NO = re.compile(r"(?m)^\s*\d+\.\s")
 _CASE_ID = re.compile(r"(?<![A-Za-z0-9])C\d{6,7}(?!\d)")
 _PLACEHOLDER = re.compile(r"<[A-Z_]+_\d+>")
+_IDENTIFIER = re.compile(r"(?<![A-Za-z0-9])(?:int|t|call|decision|edit|doc|ld|ext)-[0-9a-zA-Z_-]{6,}")
+"""Record ids (interrupts, threads, tool calls, documents) are names, not figures."""
 
 HELP_ZH = (
     "我是清收案件助手，可以用中文或英文问我：\n"
@@ -60,6 +62,8 @@ def grounding_set(outcomes: list[ToolOutcome]) -> set[str]:
         values.append(o.args)
         if o.output is not None:
             values.append(o.output)
+        if o.error:
+            values.append(o.error)  # a tool's own refusal quotes its figures (a date, a limit)
     allowed = allowed_numbers(values) | set(TEMPLATE_NUMBERS)
     for value in _floats([o.output for o in outcomes if o.output]):
         if -10 <= value <= 10:  # a ratio may be written as a percentage, to one decimal or none
@@ -80,7 +84,7 @@ def turn_case_ids(outcomes: list[ToolOutcome]) -> set[str]:
 
 def _check_text(text: str) -> str:
     """The part of an answer whose numbers are claims (markers, list numbers and pseudonyms removed)."""
-    return _LIST_NO.sub(" ", _MARKER.sub(" ", _PLACEHOLDER.sub(" ", text)))
+    return _LIST_NO.sub(" ", _MARKER.sub(" ", _PLACEHOLDER.sub(" ", _IDENTIFIER.sub(" ", text))))
 
 
 def unsupported(text: str, outcomes: list[ToolOutcome]) -> tuple[list[str], list[str]]:

@@ -218,7 +218,11 @@ async def tools(state: CopilotState, runtime: Runtime[Context], config: Runnable
     pending = [a for o in outcomes if (a := await asyncio.to_thread(_register, ctx, thread_id, o)) is not None]
     # The conversation moves to the cases it talked about, even when a tool found nothing (no stored contract...);
     # not to ids that do not exist or that the caller may not see.
-    executed = [PlannedCall(name=o.name, args=o.args) for o in outcomes if o.code not in ("unknown_case", "invalid_arguments", "forbidden")]
+    executed = [
+        PlannedCall(name=o.name, args=o.args)
+        for o in outcomes
+        if o.code not in ("unknown_case", "invalid_arguments", "forbidden")
+    ]
     memory = state.memory
     if executed:
         memory = memory_after(memory, _last_human(state.messages), Plan(kind="tools", calls=executed))

@@ -135,8 +135,12 @@ _LIST = _rx(
     r"\btop\s*\d+|\blist\b|\bwhich\s+\d+|\bsort|\brank|highest|lowest|largest|smallest|biggest|\bcases\s+(in|with|over|above|under)",
     r"\bshow\s+(me\s+)?(all|the)\s+.{0,20}cases|\bhow\s+many\s+cases",
 )  # fmt: skip
-_COMPARE = _rx(r"对比|比较|比一下|比呢|比比|对照|哪个更|哪个好|哪个容易|区别|差别|\bcompare|\bversus\b|\bvs\.?\b|difference\s+between|side\s+by\s+side")
-_PACKAGE = _rx(r"打包|资产包|打个包|一起卖|包起来|批量转让|整包|\bpackage\b|\bbundle\b|\bportfolio\s+sale|sell\s+(them|these).{0,12}together")
+_COMPARE = _rx(
+    r"对比|比较|比一下|比呢|比比|对照|哪个更|哪个好|哪个容易|区别|差别|\bcompare|\bversus\b|\bvs\.?\b|difference\s+between|side\s+by\s+side"
+)
+_PACKAGE = _rx(
+    r"打包|资产包|打个包|一起卖|包起来|批量转让|整包|\bpackage\b|\bbundle\b|\bportfolio\s+sale|sell\s+(them|these).{0,12}together"
+)
 _VALUE = _rx(
     r"值多少|估值|估个价|估价|回收率|能收回|收回多少|回收多少|能回收|回收预期|预计回收|预期回收|能回来多少|覆盖欠款|能卖多少|卖多少钱|房子值|价值|净现值",
     r"抵押物.{0,4}值",
@@ -160,7 +164,9 @@ _REMINDER = _rx(
     _DRAFTING.pattern, r"发\s*(个|条|一条|一个)?\s*(短信|微信|提醒|消息|app)", r"提醒一下", r"催一下",
     r"send\s+.{0,12}reminder",
 )  # fmt: skip
-_LEGAL_DOC = _rx(r"起诉状|诉状|起诉书|保全|支付令|督促程序|(帮|给|替|对|把|要|准备)\s*#?\s*(提起)?(起诉|诉讼|打官司)(?!吗|需要|的条件|条件|时效)|\bcomplaint\b|preservation|payment\s+order|lawsuit\s+filing|file\s+(a\s+)?(law)?suit|\bsue\b|take\s+.{0,12}to\s+court")
+_LEGAL_DOC = _rx(
+    r"起诉状|诉状|起诉书|保全|支付令|督促程序|(帮|给|替|对|把|要|准备)\s*#?\s*(提起)?(起诉|诉讼|打官司)(?!吗|需要|的条件|条件|时效)|\bcomplaint\b|preservation|payment\s+order|lawsuit\s+filing|file\s+(a\s+)?(law)?suit|\bsue\b|take\s+.{0,12}to\s+court"
+)
 _CONTRACT = _rx(
     r"合同|契约|条款|约定|管辖|违约金|违约条款|罚息咋算|罚息怎么算|借款协议|贷款协议",
     r"\bcontract\b|\bterms\b|jurisdiction|governing\s+law|clauses?|agreement\s+says|loan\s+agreement",
@@ -217,7 +223,8 @@ _SECTIONS: list[tuple[str, re.Pattern[str]]] = [
     (
         "loan",
         _rx(
-            r"借了多少|贷款信息|贷款详情|本金|放款|借款金额|产品|贷款", r"loan\s+(details?|info(rmation)?|terms)|principal|disburs|\bproduct\b|how\s+much\s+did\s+(he|she|they)\s+borrow"
+            r"借了多少|贷款信息|贷款详情|本金|放款|借款金额|产品|贷款",
+            r"loan\s+(details?|info(rmation)?|terms)|principal|disburs|\bproduct\b|how\s+much\s+did\s+(he|she|they)\s+borrow",
         ),
     ),
     (
@@ -265,6 +272,14 @@ _THIRD_PARTY = _rx(
     r"boss|friends?|neighbou?rs?|roommate)\b",
 )  # fmt: skip
 _CONTACT_PERSON = _rx(r"紧急联系人|联系人", r"emergency\s+contact")
+
+
+def _bare(text: str) -> bool:
+    """A follow-up that only names another case ("那C000124呢？", "and C000124?", "C000124 也看下")."""
+    rest = slots.CASE_ID.sub(" ", text)
+    rest = re.sub(r"那么|那|呢|的|也|同样|一样|看下|看看|查下|还有|这个|[，,。.？?！!：:、\s]|\b(and|what|about|how|then|the|same|for|too|also)\b",
+                  "", rest, flags=re.I)  # fmt: skip
+    return not rest
 
 
 def normalise(text: str) -> str:
@@ -467,7 +482,7 @@ class Planner:
         names = self._intents(text, ids, memory)
         followup = bool(_FOLLOWUP.search(text)) or len(text) <= 14
         if not names:
-            if ids and followup and memory.last_calls and len(ids) == 1:
+            if ids and _bare(text) and memory.last_calls and len(ids) == 1:
                 return self._repeat(memory, ids[0], text)
             if not ids and followup and memory.last_calls and memory.last_calls[0].name == "list_cases":
                 args = {**memory.last_calls[0].args, **_list_args(text)}
@@ -499,6 +514,12 @@ class Planner:
     def _repeat(self, memory: Memory, case_id: str, text: str) -> Plan:
         calls = []
         for call in memory.last_calls:
+            if call.name == "value_package":
+                calls.append(PlannedCall(name="value_case", args={"case_id": case_id}))
+                continue
+            if call.name in ("compare_cases", "list_cases"):
+                calls.append(PlannedCall(name="case_facts", args={"case_id": case_id, "sections": ["overview"]}))
+                continue
             args = dict(call.args)
             if "case_id" in args or call.name in CASE_BOUND:
                 args["case_id"] = case_id
@@ -518,7 +539,14 @@ class Planner:
         script_q = bool(_SEARCH_SCRIPT.search(text)) and not _REMINDER.search(text)
         if (law or script_q) and not ids and not _LEGAL_DOC.search(text) or (script_q and not ids):
             return ["search_knowledge"]
-        if law and ids and re.search(r"《[^》]+》|法规|规定|监管|司法解释|需要准备|什么材料|要准备|怎么起诉|起诉需要|打官司需要|诉讼时效", text):
+        if (
+            law
+            and ids
+            and re.search(
+                r"《[^》]+》|法规|规定|监管|司法解释|需要准备|什么材料|要准备|怎么起诉|起诉需要|打官司需要|诉讼时效",
+                text,
+            )
+        ):
             add("search_knowledge")
             if not re.search(r"起诉状|诉状|申请书|(起草|写|拟|出).{0,6}(文书|诉状|申请)", text):
                 return ["search_knowledge"]
@@ -532,7 +560,9 @@ class Planner:
                                       or (not ids and len(memory.case_ids) >= 2)):  # fmt: skip
             return ["compare_cases"]
         sections = [name for name, rx in _SECTIONS[:-1] if rx.search(text)]
-        gate = bool(_GATE_Q.search(text) and _GATE_ACT.search(text) and _QUESTION.search(text)) and not _DRAFTING.search(text)
+        gate = bool(
+            _GATE_Q.search(text) and _GATE_ACT.search(text) and _QUESTION.search(text)
+        ) and not _DRAFTING.search(text)
         if gate and not re.search(r"几点.{0,3}(打|联系).{0,4}(合适|比较好)|什么渠道|哪个渠道", text):
             add("contact_gate")
         if _CONTRACT.search(text) and not _LEGAL_DOC.search(
@@ -585,11 +615,13 @@ class Planner:
             and any(s in sections for s in ("repayments", "promises", "guarantors", "contacts", "audit", "flags"))
         ):
             add("case_facts")
-        if (
-            not found
-            and re.search(r"查|看|show|check|pull|open", text, re.I)
-            and (ids or (memory.case_id and _PRONOUN.search(text)))
-        ):
+        overview = re.search(
+            r"基本情况|概况|详情|概要|总览|案件信息|整体情况|什么情况|情况如何|overview|summary|details|status",
+            text,
+            re.I,
+        )
+        reading_cue = overview or re.search(r"查|看|show|check|pull|open", text, re.I)
+        if not found and reading_cue and (ids or (memory.case_id and _PRONOUN.search(text))):
             add("case_facts")
         order = ["search_knowledge", "case_facts", "contract_terms", "triage", "value_case", "offer", "next_action",
                  "contact_gate", "draft_reminder", "record_promise", "draft_legal"]  # fmt: skip

@@ -101,7 +101,9 @@ def amounts(text: str) -> list[Decimal]:
 
 _PCT = re.compile(r"(\d{1,3}(?:\.\d+)?)\s*[%％]|百分之\s*([" + CN_NUMERAL + r"\d]+)")
 _ZHE = re.compile(rf"(\d(?:\.\d)?|\d{{2}}|[{CN_NUMERAL}]{{1,2}})\s*折")
-_WAIVE = re.compile(r"(?:减免|减|免|优惠|折让|让利|少还|discount|waive|off|reduction|haircut|write[- ]?off)", re.IGNORECASE)
+_WAIVE = re.compile(
+    r"(?:减免|减|免|优惠|折让|让利|少还|discount|waive|off|reduction|haircut|write[- ]?off)", re.IGNORECASE
+)
 _CHENG = re.compile(rf"([{CN_NUMERAL}\d]{{1,2}})\s*成(?!本|功|交|年|绩|为|员|熟|立|都)")
 
 
@@ -143,7 +145,9 @@ def share_paid(text: str) -> Decimal | None:
         return None
     before = clean[max(0, match.start() - 8) : match.start()]
     after = clean[match.end() : match.end() + 8]
-    if _WAIVE.search(before) or re.match(r"\s*(?:off|discount|haircut|reduction|waiver|write[- ]?off|减免|的减免|的优惠)", after, re.IGNORECASE):
+    if _WAIVE.search(before) or re.match(
+        r"\s*(?:off|discount|haircut|reduction|waiver|write[- ]?off|减免|的减免|的优惠)", after, re.IGNORECASE
+    ):
         return Decimal(100) - value
     return value
 

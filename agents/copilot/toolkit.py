@@ -40,6 +40,13 @@ class ToolError(Exception):
         self.code = code
 
 
+def bilingual(zh: str, en: str, detail: object) -> str:
+    """``"zh：detail_zh / en: detail_en"``, splitting a detail that is itself written "中文 / English"."""
+    text = str(detail)
+    dz, sep, de = text.partition(" / ")
+    return f"{zh}：{dz} / {en}: {de if sep else dz}"
+
+
 class Source(BaseModel):
     """A citable source behind a statement: a regulation article, a rule pack entry, a script."""
 
