@@ -54,12 +54,21 @@ class Settings(BaseSettings):
     """Base64 of a 32-byte AES key for PII at rest; empty in local generates one under ``var_dir``."""
     checkpoint_path: Path | None = None
     """SQLite file for LangGraph checkpoints; empty means ``{var_dir}/checkpoints.db``."""
+    checkpoint_url: str = ""
+    """PostgreSQL URL for LangGraph checkpoints (``postgresql://...``); empty means the SQLite file above."""
 
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
         if value and not value.startswith(("sqlite", "postgresql")):
             raise ValueError("must be a sqlite:// or postgresql:// SQLAlchemy URL")
+        return value
+
+    @field_validator("checkpoint_url")
+    @classmethod
+    def _check_checkpoint_url(cls, value: str) -> str:
+        if value and not value.startswith("postgresql"):
+            raise ValueError("must be a postgresql:// URL (empty: SQLite checkpoints under var/)")
         return value
 
     @field_validator("llm_base_url", "qdrant_url")

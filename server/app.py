@@ -6,11 +6,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import aiosqlite
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from core.db.threads import ThreadStore
 from core.deps import Deps, build_deps
@@ -19,7 +17,7 @@ from core.settings import Settings, get_settings
 from graphs import copilot as copilot_graph
 from graphs import negotiation as negotiation_graph
 from graphs.case_workflow import compile_graph
-from graphs.checkpointing import serializer
+from graphs.checkpointing import open_saver
 from server.routes import (
     agents,
     cases,
@@ -48,10 +46,7 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
         app_deps = deps or build_deps(settings or get_settings())
         app.state.deps = app_deps
         app.state.threads = ThreadStore(app_deps.sessions)
-        app_deps.settings.checkpoint_file.parent.mkdir(parents=True, exist_ok=True)
-        async with aiosqlite.connect(app_deps.settings.checkpoint_file) as conn:
-            saver = AsyncSqliteSaver(conn, serde=serializer())
-            await saver.setup()
+        async with open_saver(app_deps.settings) as saver:
             app.state.workflow = compile_graph(saver)
             app.state.negotiation = negotiation_graph.compile_graph(saver)
             app.state.copilot = copilot_graph.compile_graph(saver)

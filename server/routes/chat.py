@@ -99,6 +99,7 @@ class ApprovalOut(BaseModel):
     decided_by: str | None
     decided_at: dt.datetime | None
     decision: dict[str, Any] | None
+    can_decide: bool = Field(default=False, description="Whether the caller's role may decide it (supervisors only)")
 
 
 class ResumeOut(BaseModel):
@@ -114,8 +115,9 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value if value is None or value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
-def _approval_out(row: CopilotInterrupt) -> ApprovalOut:
+def _approval_out(row: CopilotInterrupt, role: Role | None = None) -> ApprovalOut:
     return ApprovalOut(
+        can_decide=role == "supervisor" and row.status == "pending",
         id=row.id, thread_id=row.thread_id, case_id=row.case_id, kind=row.kind, record_id=row.record_id,
         summary_zh=row.summary_zh, summary_en=row.summary_en, details=row.details, editable=row.editable,
         status=row.status, requested_by=row.requested_by, created_at=_aware(row.created_at) or row.created_at,
@@ -238,13 +240,13 @@ def labels() -> dict[str, dict[str, str]]:
 @router.get("/v1/copilot/approvals", response_model=list[ApprovalOut])
 def list_approvals(
     request: Request,
-    _role: ApprovalReader,
+    role: ApprovalReader,
     tenant: ListTenant,
     status: Annotated[Literal["pending", "approved", "rejected", "edited"] | None, Query()] = "pending",
 ) -> list[ApprovalOut]:
     """Decisions copilot runs wait for (pending by default); a tenant-bound key sees its tenant's only."""
     rows = InterruptStore(request.app.state.deps.sessions).list(status=status, tenant=tenant)
-    return [_approval_out(r) for r in rows]
+    return [_approval_out(r, role) for r in rows]
 
 
 def _interrupt(request: Request, interrupt_id: str, scope: TenantScope) -> CopilotInterrupt:

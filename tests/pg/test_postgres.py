@@ -58,3 +58,52 @@ async def test_postgres_end_to_end(pg_url: str, tmp_path: Path) -> None:
         assert outbox.get(due[0].id).status == "dispatched"
     finally:
         await deps.aclose()
+
+
+def test_copilot_interrupt_waits_in_postgres_checkpoints_across_app_restarts(pg_url: str, tmp_path: Path) -> None:
+    """Cases and checkpoints both on PostgreSQL: a run waiting for a supervisor is resumed by a new app."""
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    from tests.conftest import API_KEYS
+
+    settings = make_settings(tmp_path, database_url=pg_url, checkpoint_url=pg_url)
+    deps = build_deps(settings)
+    with deps.engine.connect() as conn:
+        seeded = conn.execute(text("select count(*) from cases")).scalar_one()
+    if not seeded:
+        synthesize(deps.engine, deps.cipher, 120, 5, workers=0)
+    case_id = _offer_case(deps)
+    collector, supervisor = {"X-API-Key": API_KEYS["collector"]}, {"X-API-Key": API_KEYS["supervisor"]}
+    try:
+        with TestClient(create_app(deps=deps)) as client:
+            turn = client.post("/v1/chat?stream=false", json={"message": f"按70%给{case_id}做结清方案"}, headers=collector).json()
+            [waiting] = turn["interrupts"]
+        assert not (tmp_path / "checkpoints.db").exists()  # nothing went to the SQLite file
+        with TestClient(create_app(deps=deps)) as client:
+            pending = client.get("/v1/copilot/approvals", headers=supervisor).json()
+            assert waiting["interrupt_id"] in [p["id"] for p in pending]
+            r = client.post(f"/v1/copilot/approvals/{waiting['interrupt_id']}:resume", json={"action": "reject"},
+                            headers=supervisor)  # fmt: skip
+            assert r.status_code == 200 and r.json()["approval"]["status"] == "rejected"
+            assert "驳回" in r.json()["answer"]["text"]
+    finally:
+        deps.close()
+
+
+def _offer_case(deps: object) -> str:
+    """A case where a 70% settlement is beyond a collector and within a supervisor."""
+    from decimal import Decimal
+
+    from tools.negotiation.models import OfferTerms
+    from tools.negotiation.offers import check_terms, position
+
+    for row in deps.cases.list_cases(120, 0):  # type: ignore[attr-defined]
+        case = deps.cases.get_case(row.id)  # type: ignore[attr-defined]
+        pos = position(case)
+        pay = (pos.total * Decimal("0.7")).quantize(Decimal("0.01"))
+        waived = min(pos.penalty, pos.total - pay)
+        check = check_terms(case, OfferTerms(kind="settlement", discount=pos.total - pay - waived, penalty_waived=waived), "collector")
+        if not check.within_authority and check.supervisor_covers:
+            return row.id
+    raise AssertionError("no case for the offer test")
