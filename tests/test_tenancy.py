@@ -169,7 +169,10 @@ def test_chat_with_a_case_and_a_thread(tc: TestClient) -> None:
     )
     assert tc.get(f"/v1/chat/threads/{theirs}", headers=bound("collector")).status_code == 404
     assert tc.get(f"/v1/chat/threads/{theirs}", headers=platform("qa")).status_code == 200
-    assert f"案件 {B}" in tc.post(url, json={"message": f"查看 {B}"}, headers=platform("collector")).json()["answer"]["text"]
+    assert (
+        f"案件 {B}"
+        in tc.post(url, json={"message": f"查看 {B}"}, headers=platform("collector")).json()["answer"]["text"]
+    )
 
 
 def test_threads_create_run_and_state(tc: TestClient) -> None:

@@ -27,16 +27,17 @@ from agents.copilot.toolkit import (
     CASE_ID_PATTERN,
     Approval,
     Described,
-    bilingual,
     Source,
     Tool,
     ToolContext,
     ToolError,
+    bilingual,
 )
 from agents.extraction.legal import NoExtractionError, draft_for_case
 from agents.extraction.store import ExtractionStore
 from agents.negotiation.nodes import case_facts as salutation_facts
 from agents.negotiation.templates import UnfilledPlaceholderError, drafting_config, fill_text, money, scripts
+from core.settings import Role
 from tools.arrears import amount_due
 from tools.compliance.parse import TranscriptError, parse_transcript
 from tools.legal.drafting import DraftingError
@@ -48,7 +49,7 @@ from tools.negotiation.promises import PromiseStore, PromiseTerms, validate_prom
 from tools.triage.tool import triage_casefile
 
 CENT = Decimal("0.01")
-DRAFT_ROLES = frozenset({"collector", "supervisor", "compliance", "system"})
+DRAFT_ROLES: frozenset[Role] = frozenset({"collector", "supervisor", "compliance", "system"})
 
 # ---- offers -------------------------------------------------------------------------------------
 

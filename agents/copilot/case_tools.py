@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import re
+import typing
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -33,19 +34,23 @@ from core.db import schema as s
 from core.domain import CaseFile, Channel
 from core.masking import mask_name, mask_phone
 from core.repository import fen_to_yuan
+from core.settings import Role
+from retrieval.rule_params import rule_params
 from tools.compliance.citations import cite
 from tools.compliance.gate import PlannedContact, check_contact
-from tools.compliance.rules import in_window, rule_params
+from tools.compliance.rules import in_window
 from tools.triage.pipeline import iter_portfolio
 from tools.triage.rules import load_rules
 from tools.triage.tool import triage_case
+from tools.valuation.models import PackageValuation
 
-NEGOTIATORS = frozenset({"collector", "supervisor", "system"})
-TRIAGE_ROLES = frozenset({"collector", "supervisor", "qa", "system"})
-VALUATION_ROLES = frozenset({"supervisor", "qa", "system"})
+NEGOTIATORS: frozenset[Role] = frozenset({"collector", "supervisor", "system"})
+TRIAGE_ROLES: frozenset[Role] = frozenset({"collector", "supervisor", "qa", "system"})
+VALUATION_ROLES: frozenset[Role] = frozenset({"supervisor", "qa", "system"})
 Section = Literal[
     "overview", "loan", "repayments", "contacts", "promises", "guarantors", "collateral", "flags", "audit"
 ]
+SECTIONS: tuple[str, ...] = typing.get_args(Section)
 CN_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -61,7 +66,7 @@ class CaseRef(BaseModel):
 class CaseFactsInput(CaseRef):
     """Which parts of the case to show."""
 
-    sections: list[Section] = Field(default_factory=lambda: ["overview"], max_length=9)
+    sections: list[Section] = Field(default_factory=lambda: list[Section](["overview"]), max_length=9)
 
 
 class PersonLine(BaseModel):
@@ -95,8 +100,8 @@ def _facts(case: CaseFile, sections: list[Section]) -> CaseFacts:
     out = CaseFacts(
         card=card,
         last_contact_local=L.cn_time(card.last_contact_at),
-        sections=sorted(want, key=list(Section.__args__).index),
-    )  # type: ignore[attr-defined]
+        sections=sorted(want, key=SECTIONS.index),
+    )
     if "loan" in want:
         out.loan = {
             "contract_no_tail": loan.contract_no[-4:], "product": loan.product.value, "principal": f"{loan.principal:.2f}",
@@ -754,15 +759,13 @@ class PackageValue(BaseModel):
 async def _value_package(ctx: ToolContext, inp: PackageInput) -> PackageValue:
     for case_id in inp.case_ids:
         await asyncio.to_thread(ctx.require_case, case_id)
-    valuation = await asyncio.to_thread(compute, ctx.deps, ValuationRequest(case_ids=list(inp.case_ids)))
-    p = getattr(valuation, "claim_total", None)
-    if p is None:
-        raise ToolError("估值结果不是组合 / not a package valuation", code="internal")
+    v = await asyncio.to_thread(compute, ctx.deps, ValuationRequest(case_ids=list(inp.case_ids)))
+    if not isinstance(v, PackageValuation):
+        raise ToolError("估值结果不是资产包 / not a package valuation", code="internal")
     return PackageValue(
-        cases=valuation.cases, claim_total=_money(valuation.claim_total),  # type: ignore[union-attr]
-        expected_recovery=_money(valuation.expected_recovery), expected_npv=_money(valuation.expected_npv),  # type: ignore[union-attr]
-        bid_low=_money(valuation.bid_low), bid_high=_money(valuation.bid_high),  # type: ignore[union-attr]
-        bid_low_pct=round(valuation.bid_low_pct, 4), bid_high_pct=round(valuation.bid_high_pct, 4),  # type: ignore[union-attr]
+        cases=v.cases, claim_total=_money(v.claim_total), expected_recovery=_money(v.expected_recovery),
+        expected_npv=_money(v.expected_npv), bid_low=_money(v.bid_low), bid_high=_money(v.bid_high),
+        bid_low_pct=round(v.bid_low_pct, 4), bid_high_pct=round(v.bid_high_pct, 4),
     )  # fmt: skip
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -21,6 +21,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langchain_core.runnables import RunnableConfig
+from langgraph.config import get_config
 from langgraph.runtime import Runtime
 from langgraph.types import interrupt
 
@@ -56,8 +57,15 @@ class Context:
     """Planner steps per turn before the run answers with what it has."""
 
 
-def _thread_id(config: RunnableConfig | None) -> str | None:
-    return ((config or {}).get("configurable") or {}).get("thread_id")
+def _thread_id(config: RunnableConfig | None = None) -> str | None:
+    """The run's thread id (from the config LangGraph gives the running node)."""
+    if config is None:
+        try:
+            config = get_config()
+        except RuntimeError:
+            return None
+    value = (config.get("configurable") or {}).get("thread_id")
+    return str(value) if value is not None else None
 
 
 def tool_context(ctx: Context, thread_id: str | None) -> ToolContext:
@@ -66,7 +74,7 @@ def tool_context(ctx: Context, thread_id: str | None) -> ToolContext:
                        retrieval=ctx.retrieval)  # fmt: skip
 
 
-def _last_human(messages: list[BaseMessage]) -> str:
+def _last_human(messages: Sequence[BaseMessage]) -> str:
     for m in reversed(messages):
         if isinstance(m, HumanMessage):
             return m.content if isinstance(m.content, str) else " ".join(str(p) for p in m.content)
@@ -115,7 +123,7 @@ def _rules_plan(state: CopilotState, ctx: Context, notes: list[str]) -> dict[str
     return update
 
 
-def _trimmed(messages: list[BaseMessage], keep: int = 24) -> list[BaseMessage]:
+def _trimmed(messages: Sequence[BaseMessage], keep: int = 24) -> list[BaseMessage]:
     """The last messages, never starting with a tool result whose call was cut off."""
     out = list(messages[-keep:])
     while out and isinstance(out[0], ToolMessage):
@@ -123,10 +131,10 @@ def _trimmed(messages: list[BaseMessage], keep: int = 24) -> list[BaseMessage]:
     return out
 
 
-async def plan(state: CopilotState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+async def plan(state: CopilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Decide the next tool calls (or that the turn can be answered)."""
     ctx = runtime.context
-    thread_id = _thread_id(config)
+    thread_id = _thread_id()
     model = _model(ctx, thread_id)
     if model is None or (state.steps > 0 and state.driver == "rules"):
         return _rules_plan(state, ctx, state.notes if state.steps > 0 else [])
@@ -196,16 +204,16 @@ def _register(ctx: Context, thread_id: str | None, outcome: ToolOutcome) -> Appr
     return approval.model_copy(update={"id": row.id})
 
 
-async def tools(state: CopilotState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+async def tools(state: CopilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Run the last message's tool calls (in parallel), streaming a start and an end event for each."""
     ctx = runtime.context
-    thread_id = _thread_id(config)
+    thread_id = _thread_id()
     last = state.messages[-1]
     assert isinstance(last, AIMessage)
     tctx = tool_context(ctx, thread_id)
     writer = runtime.stream_writer
 
-    async def one(call: dict[str, Any]) -> ToolOutcome:
+    async def one(call: Any) -> ToolOutcome:
         tool = TOOLS[call["name"]]
         writer({"event": "tool_start", "tool": tool.name, "title_zh": tool.title_zh, "title_en": tool.title_en,
                 "call_id": call["id"], "args": call["args"]})  # fmt: skip
@@ -384,14 +392,14 @@ async def apply_decision(tctx: ToolContext, approval: Approval, decision: dict[s
                        described=described)  # fmt: skip
 
 
-async def approval(state: CopilotState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+async def approval(state: CopilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """Pause for the first pending decision (``interrupt``); on resume carry it out and go on."""
     item = state.pending[0]
     payload = {"interrupt_id": item.id, "kind": item.kind, "case_id": item.case_id, "record_id": item.record_id,
                "summary_zh": item.summary_zh, "summary_en": item.summary_en, "details": item.details,
                "editable": item.editable, "actions": list(ACTIONS)}  # fmt: skip
     decision = check_decision(item, interrupt(payload))
-    tctx = tool_context(runtime.context, _thread_id(config))
+    tctx = tool_context(runtime.context, _thread_id())
     if runtime.context.role != "supervisor":
         raise DecisionError("only a supervisor may decide")
     outcome = await apply_decision(tctx, item, decision)
@@ -415,10 +423,10 @@ def _content(message: BaseMessage) -> str:
     return message.content if isinstance(message.content, str) else " ".join(str(p) for p in message.content)
 
 
-async def answer(state: CopilotState, runtime: Runtime[Context], config: RunnableConfig) -> dict[str, Any]:
+async def answer(state: CopilotState, runtime: Runtime[Context]) -> dict[str, Any]:
     """The turn's answer from this turn's outputs; a model's text is checked and its unsupported figures removed."""
     ctx = runtime.context
-    thread_id = _thread_id(config)
+    thread_id = _thread_id()
     notes = list(state.notes)
     if state.steps > ctx.max_steps:
         notes.append(f"已达到每轮 {ctx.max_steps} 步的上限 / stopped at the step limit of {ctx.max_steps}")

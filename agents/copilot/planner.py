@@ -565,9 +565,8 @@ class Planner:
         ) and not _DRAFTING.search(text)
         if gate and not re.search(r"几点.{0,3}(打|联系).{0,4}(合适|比较好)|什么渠道|哪个渠道", text):
             add("contact_gate")
-        if _CONTRACT.search(text) and not _LEGAL_DOC.search(
-            text[: (_CONTRACT.search(text) or re.match("", "")).start()]
-        ):
+        contract = _CONTRACT.search(text)
+        if contract and not _LEGAL_DOC.search(text[: contract.start()]):
             add("contract_terms")
         if _LEGAL_DOC.search(text) and (ids or has_case) and not re.search(r"转给法务|转法务|to\s+legal", text, re.I):
             add("draft_legal")

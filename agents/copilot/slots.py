@@ -293,11 +293,12 @@ def local_hour(text: str) -> int | None:
     match = _HOUR.search(clean)
     if match:
         if match.group(4):
-            hour = int(match.group(4)) % 12
-            return hour + (12 if match.group(6).lower().startswith("p") else 0)
-        hour = _int(match.group(2))
-        if hour is None or hour > 24:
+            twelve = int(match.group(4)) % 12
+            return twelve + (12 if match.group(6).lower().startswith("p") else 0)
+        parsed = _int(match.group(2))
+        if parsed is None or parsed > 24:
             return None
+        hour = parsed
         part = match.group(1) or ""
         if part in ("下午", "傍晚", "晚上", "夜里", "夜间") and hour < 12:
             hour += 12

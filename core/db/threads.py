@@ -30,9 +30,7 @@ class ThreadStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def create(
-        self, *, graph: str, created_by: str, case_id: str | None = None, tenant: str | None = None
-    ) -> Thread:
+    def create(self, *, graph: str, created_by: str, case_id: str | None = None, tenant: str | None = None) -> Thread:
         """A new thread with a random id."""
         thread = Thread(
             id=f"t-{uuid.uuid4().hex}",

@@ -149,7 +149,13 @@ class GatewayChatModel(BaseChatModel):
                     message=AIMessageChunk(
                         content="",
                         tool_call_chunks=[
-                            {"name": c["name"], "args": _dumps(c["args"]), "id": c["id"], "index": i, "type": "tool_call_chunk"}
+                            {
+                                "name": c["name"],
+                                "args": _dumps(c["args"]),
+                                "id": c["id"],
+                                "index": i,
+                                "type": "tool_call_chunk",
+                            }
                             for i, c in enumerate(final.tool_calls)
                         ],
                         usage_metadata=final.usage_metadata,

@@ -1,5 +1,6 @@
 """Evaluators of the copilot suite: tool choice, slots and answer grounding, each on the development and the
-held-out part apart (the held-out part is never used to write or tune the planner)."""
+held-out part apart (the held-out part is never used to write or tune the planner).
+"""
 
 from __future__ import annotations
 
@@ -62,8 +63,11 @@ def _refusals(output: CopilotSuiteOutput, part: str) -> EvalScore:
     rows = [r for r in _part(output, part) if r.score.expected_kind == "refuse"]
     ok = [r for r in rows if r.score.planned_kind == "refuse"]
     missed = ", ".join(r.score.id for r in rows if r.score.planned_kind != "refuse") or "none"
-    return EvalScore(key=f"{part}_refusal_recall", score=len(ok) / len(rows) if rows else 1.0,
-                     comment=f"{len(ok)}/{len(rows)} injection or out-of-policy requests refused; missed: {missed}")
+    return EvalScore(
+        key=f"{part}_refusal_recall",
+        score=len(ok) / len(rows) if rows else 1.0,
+        comment=f"{len(ok)}/{len(rows)} injection or out-of-policy requests refused; missed: {missed}",
+    )
 
 
 def development_tool_accuracy(output: CopilotSuiteOutput) -> EvalScore:

@@ -83,7 +83,7 @@ async def _run_one(graph: Any, context: Context, item: RequestItem, part: str, n
         await graph.ainvoke({"messages": [HumanMessage(content=text)]}, config, context=context)
     values = (await graph.aget_state(config)).values
     kind = str(values.get("plan_kind", "tools"))
-    plan = Plan(kind=kind if kind in ("tools", "help", "clarify", "refuse") else "clarify",  # type: ignore[arg-type]
+    plan = Plan(kind=kind if kind in ("tools", "help", "clarify", "refuse") else "clarify",
                 calls=_last_turn_calls(values.get("messages", [])))  # fmt: skip
     answer: Answer | None = values.get("answer")
     outcomes = values.get("outcomes", [])

@@ -262,7 +262,7 @@ def _interrupt(request: Request, interrupt_id: str, scope: TenantScope) -> Copil
 def _validate(
     request: Request, row: CopilotInterrupt, body: DecisionBody, role: Role, tenant: str | None
 ) -> dict[str, Any]:
-    approval = Approval(kind=row.kind, id=row.id, case_id=row.case_id, record_id=row.record_id,  # type: ignore[arg-type]
+    approval = Approval(kind=row.kind, id=row.id, case_id=row.case_id, record_id=row.record_id,
                         summary_zh=row.summary_zh, summary_en=row.summary_en, details=row.details,
                         editable=row.editable)  # fmt: skip
     try:

@@ -77,7 +77,9 @@ def test_copilot_interrupt_waits_in_postgres_checkpoints_across_app_restarts(pg_
     collector, supervisor = {"X-API-Key": API_KEYS["collector"]}, {"X-API-Key": API_KEYS["supervisor"]}
     try:
         with TestClient(create_app(deps=deps)) as client:
-            turn = client.post("/v1/chat?stream=false", json={"message": f"按70%给{case_id}做结清方案"}, headers=collector).json()
+            turn = client.post(
+                "/v1/chat?stream=false", json={"message": f"按70%给{case_id}做结清方案"}, headers=collector
+            ).json()
             [waiting] = turn["interrupts"]
         assert not (tmp_path / "checkpoints.db").exists()  # nothing went to the SQLite file
         with TestClient(create_app(deps=deps)) as client:
@@ -103,7 +105,9 @@ def _offer_case(deps: object) -> str:
         pos = position(case)
         pay = (pos.total * Decimal("0.7")).quantize(Decimal("0.01"))
         waived = min(pos.penalty, pos.total - pay)
-        check = check_terms(case, OfferTerms(kind="settlement", discount=pos.total - pay - waived, penalty_waived=waived), "collector")
+        check = check_terms(
+            case, OfferTerms(kind="settlement", discount=pos.total - pay - waived, penalty_waived=waived), "collector"
+        )
         if not check.within_authority and check.supervisor_covers:
             return row.id
     raise AssertionError("no case for the offer test")

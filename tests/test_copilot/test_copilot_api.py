@@ -58,7 +58,9 @@ def test_approvals_are_listed_and_decided_by_the_right_roles(tc: TestClient) -> 
     assert bad_edit.status_code == 422 and "beyond a supervisor's authority" in bad_edit.json()["detail"]
     wrong_field = tc.post(url, json={"action": "edit", "edits": {"months": 3}}, headers=h("supervisor"))
     assert wrong_field.status_code == 422 and "amount" in wrong_field.json()["detail"]
-    busy = tc.post("/v1/chat?stream=false", json={"message": "hi", "thread_id": body["thread_id"]}, headers=h("collector"))
+    busy = tc.post(
+        "/v1/chat?stream=false", json={"message": "hi", "thread_id": body["thread_id"]}, headers=h("collector")
+    )
     assert busy.status_code == 409
     done = tc.post(url, json={"action": "approve", "note": "同意"}, headers=h("supervisor"))
     assert done.status_code == 200 and done.json()["approval"]["status"] == "approved"
@@ -79,9 +81,13 @@ def test_a_legal_document_waits_for_approval(tc: TestClient, deps: Deps, tmp_pat
         stored = tc.post("/v1/agents/extraction:invoke", files={"file": ("contract.docx", f)},
                          data={"case_id": case_id, "store": "true"}, headers=h("collector"))  # fmt: skip
     assert stored.status_code == 200, stored.text
-    terms = tc.post("/v1/chat?stream=false", json={"message": f"{case_id} 合同约定的利率和违约金"}, headers=h("collector"))
+    terms = tc.post(
+        "/v1/chat?stream=false", json={"message": f"{case_id} 合同约定的利率和违约金"}, headers=h("collector")
+    )
     assert "年利率" in terms.json()["answer"]["text"] and "字符" in terms.json()["answer"]["text"]
-    turn = tc.post("/v1/chat?stream=false", json={"message": f"帮{case_id}起草一份起诉状"}, headers=h("collector")).json()
+    turn = tc.post(
+        "/v1/chat?stream=false", json={"message": f"帮{case_id}起草一份起诉状"}, headers=h("collector")
+    ).json()
     [waiting] = turn["interrupts"]
     assert waiting["kind"] == "legal_document" and waiting["editable"] == []
     document_id = waiting["record_id"]

@@ -91,7 +91,11 @@ async def test_offer_beyond_authority_waits_for_a_supervisor_and_is_approved(cha
     waiting = await chat.ask(f"按70%给{OFFER_CASE}做结清方案")
     assert "超出本人授权范围" in waiting.zh and waiting.pending
     [pending] = await chat.interrupts()
-    assert pending["kind"] == "offer" and pending["case_id"] == OFFER_CASE and pending["actions"] == ["approve", "reject", "edit"]
+    assert (
+        pending["kind"] == "offer"
+        and pending["case_id"] == OFFER_CASE
+        and pending["actions"] == ["approve", "reject", "edit"]
+    )
     row = InterruptStore(deps.sessions).get(pending["interrupt_id"])
     assert row.status == "pending" and row.thread_id == chat.thread_id
     approval_id = int(pending["record_id"])

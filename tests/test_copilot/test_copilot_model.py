@@ -33,7 +33,9 @@ def _requests(fake: FakeSGLang) -> list[dict[str, object]]:
     return [json.loads(b) for b in fake.chat_bodies()]
 
 
-async def test_model_plans_tools_waits_for_approval_and_its_numbers_are_checked(model_deps: Deps, fake: FakeSGLang) -> None:
+async def test_model_plans_tools_waits_for_approval_and_its_numbers_are_checked(
+    model_deps: Deps, fake: FakeSGLang
+) -> None:
     fake.push(Reply(content=None, tool_calls=[
         {"name": "offer", "arguments": {"case_id": OFFER_CASE, "kind": "settlement", "percent": 70}}]))  # fmt: skip
     chat = Chat(model_deps)

@@ -89,7 +89,9 @@ def test_an_interrupted_run_survives_a_server_restart(server: Server) -> None:
                          json={"action": "approve", "note": "重启后批准"}, headers=h("supervisor"), timeout=60)  # fmt: skip
     assert resumed.status_code == 200, resumed.text
     body = resumed.json()
-    assert body["approval"]["status"] == "approved" and "主管已批准" in body["answer"]["text"] and body["interrupts"] == []
+    assert (
+        body["approval"]["status"] == "approved" and "主管已批准" in body["answer"]["text"] and body["interrupts"] == []
+    )
     after = httpx.get(f"{server.url}/v1/chat/threads/{thread_id}", headers=h("collector"), timeout=30).json()
     assert after["interrupts"] == [] and "主管已批准" in after["messages"][-1]["text"]
     case = httpx.get(f"{server.url}/v1/cases/{OFFER_CASE}", headers=h("supervisor"), timeout=30).json()

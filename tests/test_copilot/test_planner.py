@@ -58,7 +58,9 @@ def test_ordinary_requests(text: str, tool: str, args: dict[str, Any]) -> None:
 
 def test_promise_is_recorded_from_the_words() -> None:
     kind, calls = plan("记录一下：客户承诺1月20日还5000元", "分析 C000123")
-    assert kind == "tools" and calls == [("record_promise", {"case_id": "C000123", "amount": 5000, "due_on": "2027-01-20"})]
+    assert kind == "tools" and calls == [
+        ("record_promise", {"case_id": "C000123", "amount": 5000, "due_on": "2027-01-20"})
+    ]
     assert plan("C000074 下周五还两万")[1] == [
         ("record_promise", {"case_id": "C000074", "amount": 20000, "due_on": "2026-12-11"})
     ]
