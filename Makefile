@@ -40,7 +40,7 @@ typecheck: $(VENV)/.installed ## mypy (strict on the library code)
 	$(VENV)/bin/mypy
 
 evals: $(VENV)/.installed ## Run every eval suite, reports under reports/
-	@for suite in triage valuation retrieval compliance negotiation extraction; do \
+	@for suite in triage valuation retrieval compliance negotiation extraction copilot; do \
 		$(QS) eval run $$suite --report reports/$$suite || exit $$?; done
 
 bench: $(VENV)/.installed ## Throughput and memory benchmarks
