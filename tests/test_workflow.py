@@ -139,3 +139,21 @@ async def test_checkpoint_revival_uses_the_allowlist(
     state = await run_case(deps, tmp_path / "ckpt.db", "C000016")  # second run revives the first's checkpoint
     assert state.triage is not None
     assert not [r for r in caplog.records if "msgpack" in r.getMessage().lower() or "unregistered" in r.getMessage()]
+
+
+async def test_a_second_run_on_a_thread_keeps_nothing_of_the_first_case(deps: Deps) -> None:
+    """Regression: the answer for C000123 ended with C000018's valuation (one thread per page session)."""
+    from langgraph.checkpoint.memory import InMemorySaver
+
+    from graphs.checkpointing import serializer
+
+    graph = compile_graph(InMemorySaver(serde=serializer()))
+    config = {"configurable": {"thread_id": "t-regression"}}
+    big = next(r.id for r in deps.cases.list_cases(300, 0) if r.outstanding_total > 100_000)
+    first = await graph.ainvoke({"case_id": big}, config, context=Context(deps=deps))
+    assert first["valuation"] is not None and first["valuation"].case.case_id == big
+    small = next(r.id for r in deps.cases.list_cases(300, 0) if r.outstanding_total < 3_000 and r.bucket in ("M1", "M2"))
+    second = await graph.ainvoke({"case_id": small}, config, context=Context(deps=deps))
+    assert second["card"].case_id == small and second["triage"].case_id == small
+    assert second["valuation"] is None or second["valuation"].case.case_id == small
+    assert not any(big in note for note in second["notes"])

@@ -11,20 +11,28 @@ from agents.case_workflow.context import Context
 from agents.case_workflow.gating import gate_action
 from agents.case_workflow.planner import plan_next_action as plan
 from agents.case_workflow.reminder import review_audit
-from agents.case_workflow.state import State
+from agents.case_workflow.state import NEW_RUN, State
 from agents.compliance.node import compliance_review
 from agents.triage.node import triage_node
 from agents.valuation.node import value_case_node
 from core.repository import CaseNotFoundError
 
 
+RUN_FIELDS: dict[str, Any] = {
+    "card": None, "triage": None, "next_action": None, "outgoing": None, "reminder_script": None,
+    "draft_review": None, "valuation": None, "brief": None, "model_used": False, "error": None, "notes": [NEW_RUN],
+}  # fmt: skip
+"""What one run produces: cleared when a run starts, so nothing of an earlier run (another case) survives on the
+thread (the C000018-valuation-under-C000123 regression)."""
+
+
 def load_case(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-    """Load the case and keep only its masked card in the state."""
+    """Start the run afresh, load the case and keep only its masked card in the state."""
     try:
         case = runtime.context.deps.cases.get_case(state.case_id)
     except CaseNotFoundError:
-        return {"error": f"案件不存在 / unknown case: {state.case_id}"}
-    return {"card": case_card(case)}
+        return RUN_FIELDS | {"error": f"案件不存在 / unknown case: {state.case_id}"}
+    return RUN_FIELDS | {"card": case_card(case)}
 
 
 async def triage(state: State, runtime: Runtime[Context]) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -12,6 +11,17 @@ from agents.case_workflow.planner import NextAction
 from agents.compliance.node import DraftReview, OutgoingDraft
 from agents.valuation.state import ValuationResult
 from tools.triage.models import TriageResult
+
+
+NEW_RUN = "\x00new-run"
+"""A note ``load_case`` writes first: the notes of earlier runs on the thread are dropped (see :func:`run_notes`)."""
+
+
+def run_notes(left: list[str], right: list[str]) -> list[str]:
+    """Notes reducer: append, except that a run's first write (led by :data:`NEW_RUN`) starts the list afresh."""
+    if right and right[0] == NEW_RUN:
+        return list(right[1:])
+    return [*left, *right]
 
 
 @dataclass(kw_only=True)
@@ -46,7 +56,7 @@ class State(InputState):
     """Model-written brief of the decision (words only, numbers checked against the tools); None without a model."""
     model_used: bool = False
     """Whether any node called a language model in this run."""
-    notes: Annotated[list[str], operator.add] = field(default_factory=list)
-    """Bilingual notes nodes leave for the reader (appended, never replaced)."""
+    notes: Annotated[list[str], run_notes] = field(default_factory=list)
+    """Bilingual notes nodes leave for the reader (appended within a run; a new run on the thread starts afresh)."""
     error: str | None = None
     """Why the run stopped early, if it did."""
