@@ -34,6 +34,7 @@ _COMMAND_MODULES = (
     "review",
     "search",
     "ingest",
+    "ask",
 )
 
 
