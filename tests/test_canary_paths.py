@@ -64,8 +64,11 @@ async def via_workflow(deps: Deps, case_id: str, server: FakeSGLang) -> None:
 async def via_chat_endpoint(deps: Deps, case_id: str, server: FakeSGLang) -> None:
     # The copilot's model plans: it asks for the triage (whose borderline review calls the model again) and the case
     # facts with the people on it (masked); then the default reply is its answer.
-    calls = [{"name": "triage", "arguments": {"case_id": case_id}},
-             {"name": "case_facts", "arguments": {"case_id": case_id, "sections": ["overview", "guarantors", "contacts"]}}]  # fmt: skip
+    sections = ["overview", "guarantors", "contacts"]
+    calls = [
+        {"name": "triage", "arguments": {"case_id": case_id}},
+        {"name": "case_facts", "arguments": {"case_id": case_id, "sections": sections}},
+    ]
     server.push(Reply(content=None, tool_calls=calls))
     with TestClient(create_app(deps=deps)) as client:
         r = client.post(

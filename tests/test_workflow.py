@@ -152,7 +152,9 @@ async def test_a_second_run_on_a_thread_keeps_nothing_of_the_first_case(deps: De
     big = next(r.id for r in deps.cases.list_cases(300, 0) if r.outstanding_total > 100_000)
     first = await graph.ainvoke({"case_id": big}, config, context=Context(deps=deps))
     assert first["valuation"] is not None and first["valuation"].case.case_id == big
-    small = next(r.id for r in deps.cases.list_cases(300, 0) if r.outstanding_total < 3_000 and r.bucket in ("M1", "M2"))
+    small = next(
+        r.id for r in deps.cases.list_cases(300, 0) if r.outstanding_total < 3_000 and r.bucket in ("M1", "M2")
+    )
     second = await graph.ainvoke({"case_id": small}, config, context=Context(deps=deps))
     assert second["card"].case_id == small and second["triage"].case_id == small
     assert second["valuation"] is None or second["valuation"].case.case_id == small

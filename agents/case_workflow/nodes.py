@@ -17,7 +17,6 @@ from agents.triage.node import triage_node
 from agents.valuation.node import value_case_node
 from core.repository import CaseNotFoundError
 
-
 RUN_FIELDS: dict[str, Any] = {
     "card": None, "triage": None, "next_action": None, "outgoing": None, "reminder_script": None,
     "draft_review": None, "valuation": None, "brief": None, "model_used": False, "error": None, "notes": [NEW_RUN],

@@ -12,7 +12,6 @@ from agents.compliance.node import DraftReview, OutgoingDraft
 from agents.valuation.state import ValuationResult
 from tools.triage.models import TriageResult
 
-
 NEW_RUN = "\x00new-run"
 """A note ``load_case`` writes first: the notes of earlier runs on the thread are dropped (see :func:`run_notes`)."""
 

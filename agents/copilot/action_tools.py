@@ -1,5 +1,7 @@
-"""Copilot tools that act or draft: offers inside the authority matrix, reminders through compliance review, review of
-pasted text, knowledge search with citations, contract terms, legal documents, promises to pay and hand-offs.
+"""Copilot tools that act or draft.
+
+Offers inside the authority matrix, reminders through compliance review, review of pasted text, knowledge search with
+citations, contract terms, legal documents, promises to pay and hand-offs.
 
 Offers beyond the caller's authority and legal documents are stored pending and returned with an :class:`Approval`:
 the graph then pauses with ``interrupt()`` until a supervisor decides.
@@ -126,7 +128,8 @@ def _offer(ctx: ToolContext, inp: OfferInput) -> OfferOut:
         check = check_terms(case, terms, role, matrix)
         due_on = today + dt.timedelta(days=matrix.settlement_window_days)
         out.asked = {"amount_due": money(pay), "discount": money(terms.discount), "penalty_waived": money(waived),
-                     "share_pct": f"{(pay / pos.total * 100).quantize(Decimal('0.1'))}", "due_on": due_on.isoformat()}  # fmt: skip
+                     "share_pct": f"{(pay / pos.total * 100).quantize(Decimal('0.1'))}",
+                     "due_on": due_on.isoformat()}  # fmt: skip
         out.within_authority, out.supervisor_covers = check.within_authority, check.supervisor_covers
         out.breaches = [b.model_dump() for b in check.breaches]
         if check.within_authority:
@@ -168,10 +171,12 @@ async def _offer_async(ctx: ToolContext, inp: OfferInput) -> OfferOut:
 
 def _describe_offer(out: OfferOut) -> Described:
     zh = [
-        f"{out.case_id} 欠款合计 {out.outstanding_total} 元（罚息 {out.penalty} 元），在{'主管' if out.role == 'supervisor' else '坐席'}授权范围内："
+        f"{out.case_id} 欠款合计 {out.outstanding_total} 元（罚息 {out.penalty} 元），"
+        f"在{'主管' if out.role == 'supervisor' else '坐席'}授权范围内："
     ]
     en = [
-        f"{out.case_id}: {out.outstanding_total} yuan outstanding (penalty {out.penalty} yuan), under {out.role} authority:"
+        f"{out.case_id}: {out.outstanding_total} yuan outstanding (penalty {out.penalty} yuan), "
+        f"under {out.role} authority:"
     ]
     if out.asked is not None and "discount" in out.asked:
         a = out.asked
@@ -179,34 +184,41 @@ def _describe_offer(out: OfferOut) -> Described:
             zh.append(f"按 {a['share_pct']}% 一次性结清：应还 {a['amount_due']} 元（减免罚息 {a['penalty_waived']} 元、"
                       f"本息 {a['discount']} 元），{a['due_on']} 前还清，在授权范围内。")  # fmt: skip
             en.append(f"Settlement at {a['share_pct']}%: {a['amount_due']} yuan (penalty waived {a['penalty_waived']}, "
-                      f"principal and interest forgiven {a['discount']}) by {a['due_on']}, within authority.")  # fmt: skip
+                      f"principal and interest forgiven {a['discount']}) by {a['due_on']}, "
+                      "within authority.")  # fmt: skip
         elif out.approval_id is not None:
             zh.append(
-                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）超出本人授权范围，已提交主管审批（审批单 {out.approval_id}）。"
+                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）超出本人授权范围，"
+                f"已提交主管审批（审批单 {out.approval_id}）。"
             )
-            en.append(f"Settlement at {a['share_pct']}% ({a['amount_due']} yuan) is beyond this role's authority; sent to "
-                      f"a supervisor (approval {out.approval_id}).")  # fmt: skip
+            en.append(f"Settlement at {a['share_pct']}% ({a['amount_due']} yuan) is beyond this role's authority; "
+                      f"sent to a supervisor (approval {out.approval_id}).")  # fmt: skip
         else:
             zh.append(
-                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）不在授权矩阵内（主管也无此授权），不能提出；可转人工。"
+                f"按 {a['share_pct']}% 结清（应还 {a['amount_due']} 元）不在授权矩阵内（主管也无此授权），"
+                "不能提出；可转人工。"
             )
-            en.append(f"Settlement at {a['share_pct']}% ({a['amount_due']} yuan) is beyond the matrix, a supervisor's "
-                      "authority included: it cannot be offered; hand the case to a person.")  # fmt: skip
+            en.append(f"Settlement at {a['share_pct']}% ({a['amount_due']} yuan) is beyond the matrix, "
+                      "a supervisor's authority included: it cannot be offered; "
+                      "hand the case to a person.")  # fmt: skip
     elif out.asked is not None:
         zh.append(f"应还 {out.asked['amount_due']} 元不低于欠款合计，按全额还款处理。")
         en.append(f"{out.asked['amount_due']} yuan covers the balance: that is full payment.")
     for o in out.offers:
         if o.kind == "settlement":
             zh.append(
-                f"结清方案：{o.due_on} 前一次性还 {o.amount_due} 元（减免罚息 {o.penalty_waived} 元、本息 {o.discount} 元）。"
+                f"结清方案：{o.due_on} 前一次性还 {o.amount_due} 元"
+                f"（减免罚息 {o.penalty_waived} 元、本息 {o.discount} 元）。"
             )
             en.append(f"Settlement: {o.amount_due} yuan by {o.due_on} (penalty waived {o.penalty_waived}, "
                       f"principal and interest forgiven {o.discount}).")  # fmt: skip
         else:
-            zh.append(f"分期方案：首付 {o.down_payment} 元（{o.due_on} 前），其后 {o.months} 期每期 {o.monthly_payment} 元"
+            zh.append(f"分期方案：首付 {o.down_payment} 元（{o.due_on} 前），"
+                      f"其后 {o.months} 期每期 {o.monthly_payment} 元"
                       f"（年利率 {o.plan_rate_pct}，减免罚息 {o.penalty_waived} 元）。")  # fmt: skip
             en.append(f"Instalment plan: {o.down_payment} yuan down by {o.due_on}, then {o.months} payments of "
-                      f"{o.monthly_payment} yuan ({o.plan_rate_pct} a year, penalty waived {o.penalty_waived}).")  # fmt: skip
+                      f"{o.monthly_payment} yuan ({o.plan_rate_pct} a year, "
+                      f"penalty waived {o.penalty_waived}).")  # fmt: skip
     for note in out.notes:
         z, _, e = note.partition(" / ")
         zh.append(z + "。")
@@ -220,9 +232,10 @@ def _offer_approval(out: OfferOut) -> Approval | None:
     a = out.asked
     return Approval(
         kind="offer", case_id=out.case_id, record_id=str(out.approval_id),
-        summary_zh=f"{out.case_id}：按 {a['share_pct']}% 结清，应还 {a['amount_due']} 元（欠款 {out.outstanding_total} 元），超出坐席授权范围。",
-        summary_en=f"{out.case_id}: settle at {a['share_pct']}% for {a['amount_due']} yuan (of {out.outstanding_total}), "
-        "beyond the collector's authority.",
+        summary_zh=f"{out.case_id}：按 {a['share_pct']}% 结清，应还 {a['amount_due']} 元"
+        f"（欠款 {out.outstanding_total} 元），超出坐席授权范围。",
+        summary_en=f"{out.case_id}: settle at {a['share_pct']}% for {a['amount_due']} yuan "
+        f"(of {out.outstanding_total}), beyond the collector's authority.",
         details={"asked": a, "breaches": out.breaches, "outstanding_total": out.outstanding_total},
         editable=["amount"],
     )  # fmt: skip
@@ -265,7 +278,8 @@ class ReminderOut(BaseModel):
 def _call_script(case: Any) -> tuple[str, str]:
     due = amount_due(case.loan, case.as_of)
     config = drafting_config()
-    values = {"客户称呼": salutation_facts(case).salutation, "金额": money(due.arrears if due.missed_instalments else due.instalment),
+    values = {"客户称呼": salutation_facts(case).salutation,
+              "金额": money(due.arrears if due.missed_instalments else due.instalment),
               "逾期天数": str(case.loan.days_past_due), "还款渠道": config.repayment_channel,
               "机构名称": config.institution, "客服电话": config.service_phone}  # fmt: skip
     entry = "call-first-overdue"
@@ -302,8 +316,9 @@ async def _reminder(ctx: ToolContext, inp: ReminderInput) -> ReminderOut:
                 "verdict": review.verdict, "sendable": review.sendable},
     )  # fmt: skip
     return ReminderOut(
-        case_id=case.id, channel=channel, script=script, text=text, send_at=action.not_before.strftime("%Y-%m-%d %H:%M"),
-        verdict=review.verdict, sendable=review.sendable, reason=review.reason,
+        case_id=case.id, channel=channel, script=script, text=text,
+        send_at=action.not_before.strftime("%Y-%m-%d %H:%M"), verdict=review.verdict, sendable=review.sendable,
+        reason=review.reason,
         findings=[{"category": f.category.value, "rule_id": f.rule_id, "quote": f.quote} for f in review.findings],
         semantic_layer=review.semantic_layer.status if review.semantic_layer else None,
     )  # fmt: skip
@@ -315,7 +330,8 @@ def _describe_reminder(out: ReminderOut) -> Described:
         "passed compliance review: sendable" if out.sendable else f"failed compliance review: {out.reason or ''}"
     )
     return Described(
-        zh=f"{out.case_id} {L.channel_zh(out.channel)}提醒草稿（批准话术 {out.script}，计划 {out.send_at} 发送）：\n「{out.text}」\n{verdict_zh}。",
+        zh=f"{out.case_id} {L.channel_zh(out.channel)}提醒草稿（批准话术 {out.script}，计划 {out.send_at} 发送）：\n"
+        f"「{out.text}」\n{verdict_zh}。",
         en=f"{out.case_id} {out.channel} reminder draft (approved script {out.script}, to go at {out.send_at}):\n"
         f'"{out.text}"\nIt {verdict_en}.',
         sources=[Source(title="批准话术库 Approved scripts", article=out.script.split("/")[-1], ref=out.script)],
@@ -352,7 +368,8 @@ class ReviewOut(BaseModel):
 
 
 _SPEAKER_LINE = re.compile(
-    r"^\s*(?:\d{4}-\d{2}-\d{2}[T ][\d:]+\S*\s+)?(坐席|客户|机器人|第三方|催收员|债务人|agent|debtor|bot|third[_ ]party)\s*[:：]",
+    r"^\s*(?:\d{4}-\d{2}-\d{2}[T ][\d:]+\S*\s+)?"
+    r"(坐席|客户|机器人|第三方|催收员|债务人|agent|debtor|bot|third[_ ]party)\s*[:：]",
     re.I | re.M,
 )
 
@@ -441,8 +458,9 @@ def _search(ctx: ToolContext, inp: SearchInput) -> SearchOut:
     hits = service.search(inp.query, inp.collection, filters=SearchFilters(tenant=ctx.tenant), limit=inp.limit)
     return SearchOut(
         query=inp.query, collection=inp.collection,
-        hits=[{"rank": h.rank, "title": h.citation.title, "article": h.citation.article, "chunk_id": h.citation.chunk_id,
-               "heading": h.heading, "text": h.text[:400], "verified": h.verified} for h in hits],
+        hits=[{"rank": h.rank, "title": h.citation.title, "article": h.citation.article,
+               "chunk_id": h.citation.chunk_id, "heading": h.heading, "text": h.text[:400], "verified": h.verified}
+              for h in hits],
     )  # fmt: skip
 
 
@@ -463,8 +481,8 @@ def _describe_search(out: SearchOut) -> Described:
         return Described(
             zh=f"知识库中没有找到与「{out.query}」相关的条文。", en=f"Nothing in the knowledge base on '{out.query}'."
         )
-    sources = [Source(title=h["title"], article=h["article"], ref=h["chunk_id"], quote=_first_sentence(h["text"], h.get("heading", "")))
-               for h in out.hits]  # fmt: skip
+    sources = [Source(title=h["title"], article=h["article"], ref=h["chunk_id"],
+                      quote=_first_sentence(h["text"], h.get("heading", ""))) for h in out.hits]  # fmt: skip
     zh = [f"关于「{out.query}」，相关规定："]
     en = [f"On '{out.query}', the relevant provisions:"]
     for i, (h, src) in enumerate(zip(out.hits, sources, strict=True), 1):
@@ -495,9 +513,10 @@ class ContractOut(BaseModel):
     findings: list[str] = Field(default_factory=list)
 
 
-_TERM_ZH = {"contract_no": "合同编号", "principal": "借款本金", "annual_rate": "年利率", "term_months": "借款期限（月）",
-            "start_date": "起始日", "maturity_date": "到期日", "repayment_method": "还款方式", "repayment_day": "还款日",
-            "penalty": "逾期罚息", "dispute": "争议解决", "signing_date": "签订日期", "acceleration": "提前到期"}  # fmt: skip
+_TERM_ZH = {"contract_no": "合同编号", "principal": "借款本金", "annual_rate": "年利率",
+            "term_months": "借款期限（月）", "start_date": "起始日", "maturity_date": "到期日",
+            "repayment_method": "还款方式", "repayment_day": "还款日", "penalty": "逾期罚息",
+            "dispute": "争议解决", "signing_date": "签订日期", "acceleration": "提前到期"}  # fmt: skip
 
 
 def _contract(ctx: ToolContext, inp: CaseRef) -> ContractOut:
@@ -505,8 +524,10 @@ def _contract(ctx: ToolContext, inp: CaseRef) -> ContractOut:
     store = ExtractionStore(ctx.deps.sessions, ctx.deps.cipher)
     extraction_id = store.latest_for_case(inp.case_id)
     if extraction_id is None:
-        raise ToolError(f"案件 {inp.case_id} 还没有合同抽取结果：请先上传合同（POST /v1/agents/extraction:invoke，store=true）"
-                        f" / case {inp.case_id} has no stored contract extraction yet", code="no_extraction")  # fmt: skip
+        raise ToolError(f"案件 {inp.case_id} 还没有合同抽取结果："
+                        "请先上传合同（POST /v1/agents/extraction:invoke，store=true）"
+                        f" / case {inp.case_id} has no stored contract extraction yet",
+                        code="no_extraction")  # fmt: skip
     result, _vault = store.load(extraction_id)
     terms: dict[str, dict[str, Any]] = {}
     for name in _TERM_ZH:
@@ -517,7 +538,8 @@ def _contract(ctx: ToolContext, inp: CaseRef) -> ContractOut:
         shown = value.model_dump(mode="json") if isinstance(value, BaseModel) else str(value)
         terms[name] = {"value": shown, "span": sourced.span.model_dump(mode="json")}
     return ContractOut(case_id=inp.case_id, extraction_id=extraction_id, file_name=result.file_name, terms=terms,
-                       findings=[f"{f.code}: {f.message}" if hasattr(f, "code") else str(f) for f in result.findings])  # fmt: skip
+                       findings=[f"{f.code}: {f.message}" if hasattr(f, "code") else str(f)
+                                 for f in result.findings])  # fmt: skip
 
 
 async def _contract_async(ctx: ToolContext, inp: CaseRef) -> ContractOut:
@@ -538,7 +560,8 @@ def _describe_contract(out: ContractOut) -> Described:
         where = f"第 {span.get('page', '?')} 页，字符 {span.get('start', '?')}-{span.get('end', '?')}"
         zh.append(f"{_TERM_ZH[name]}：{_short(t['value'])}（{where}）")
         en.append(
-            f"{name}: {_short(t['value'])} (page {span.get('page', '?')}, chars {span.get('start', '?')}-{span.get('end', '?')})"
+            f"{name}: {_short(t['value'])} (page {span.get('page', '?')}, "
+            f"chars {span.get('start', '?')}-{span.get('end', '?')})"
         )
     for f in out.findings:
         zh.append(f"核查提示：{f}")
@@ -584,13 +607,15 @@ def _legal(ctx: ToolContext, inp: LegalInput) -> LegalOut:
     try:
         drafted = draft_for_case(ctx.deps, inp.case_id, kind, actor=ctx.actor)
     except NoExtractionError:
-        raise ToolError(f"案件 {inp.case_id} 没有合同抽取结果，无法起草：请先上传合同 / case {inp.case_id} has no stored "
-                        "contract extraction to draft from", code="no_extraction") from None  # fmt: skip
+        raise ToolError(f"案件 {inp.case_id} 没有合同抽取结果，无法起草：请先上传合同 / "
+                        f"case {inp.case_id} has no stored contract extraction to draft from",
+                        code="no_extraction") from None  # fmt: skip
     except DraftingError as exc:
         raise ToolError(bilingual("无法起草", "cannot draft", exc), code="drafting") from None
     r = drafted.record
-    return LegalOut(case_id=r.case_id, document_id=r.id, kind=r.kind, status=r.status, claim_total=money(r.claims.total),
-                    claim_date=r.claim_date.isoformat(), warnings=drafted.warnings)  # fmt: skip
+    return LegalOut(case_id=r.case_id, document_id=r.id, kind=r.kind, status=r.status,
+                    claim_total=money(r.claims.total), claim_date=r.claim_date.isoformat(),
+                    warnings=drafted.warnings)  # fmt: skip
 
 
 async def _legal_async(ctx: ToolContext, inp: LegalInput) -> LegalOut:
@@ -599,7 +624,10 @@ async def _legal_async(ctx: ToolContext, inp: LegalInput) -> LegalOut:
 
 def _describe_legal(out: LegalOut) -> Described:
     kind = KIND_ZH.get(out.kind, out.kind)
-    zh = f"已为 {out.case_id} 起草{kind}（文书 {out.document_id}），诉请合计 {out.claim_total} 元（计至 {out.claim_date}），待主管审批后方可使用。"
+    zh = (
+        f"已为 {out.case_id} 起草{kind}（文书 {out.document_id}），"
+        f"诉请合计 {out.claim_total} 元（计至 {out.claim_date}），待主管审批后方可使用。"
+    )
     en = (f"Drafted a {out.kind} for {out.case_id} (document {out.document_id}): claims of {out.claim_total} yuan to "
           f"{out.claim_date}; it is final only after a supervisor approves it.")  # fmt: skip
     if out.warnings:
@@ -622,8 +650,8 @@ def _legal_approval(out: LegalOut) -> Approval | None:
 
 DRAFT_LEGAL = Tool(
     name="draft_legal", title_zh="起草法律文书", title_en="draft a legal document",
-    description="Draft a 民事起诉状 (complaint), 财产保全申请书 (preservation) or 支付令申请书 (payment_order) from the "
-    "case's stored contract extraction; it waits for a supervisor's approval.",
+    description="Draft a 民事起诉状 (complaint), 财产保全申请书 (preservation) or 支付令申请书 (payment_order) "
+    "from the case's stored contract extraction; it waits for a supervisor's approval.",
     input=LegalInput, output=LegalOut, roles=DRAFT_ROLES, run=_legal_async, describe=_describe_legal,
     approval=_legal_approval,
 )  # fmt: skip
@@ -672,8 +700,10 @@ async def _promise_async(ctx: ToolContext, inp: PromiseInput) -> PromiseOut:
 
 def _describe_promise(out: PromiseOut) -> Described:
     if out.recorded:
-        return Described(zh=f"已记录 {out.case_id} 的还款承诺：{out.due_on} 前还 {out.amount} 元（承诺 {out.promise_id}）。",
-                         en=f"Recorded the promise on {out.case_id}: {out.amount} yuan by {out.due_on} (promise {out.promise_id}).")  # fmt: skip
+        return Described(zh=f"已记录 {out.case_id} 的还款承诺：{out.due_on} 前还 {out.amount} 元"
+                            f"（承诺 {out.promise_id}）。",
+                         en=f"Recorded the promise on {out.case_id}: {out.amount} yuan by {out.due_on} "
+                            f"(promise {out.promise_id}).")  # fmt: skip
     zh_p = "；".join(p.partition(" / ")[0] for p in out.problems)
     en_p = "; ".join(p.partition(" / ")[2] or p for p in out.problems)
     return Described(

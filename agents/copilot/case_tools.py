@@ -1,5 +1,7 @@
-"""Copilot tools that read cases: facts and history, portfolio queries, comparison, triage, next action, the contact
-gate and valuation. Every person in an output is masked: outputs are kept in checkpointed state and shown to any role.
+"""Copilot tools that read cases.
+
+Facts and history, portfolio queries, comparison, triage, next action, the contact gate and valuation. Every person in
+an output is masked: outputs are kept in checkpointed state and shown to any role.
 """
 
 from __future__ import annotations
@@ -104,8 +106,9 @@ def _facts(case: CaseFile, sections: list[Section]) -> CaseFacts:
     )
     if "loan" in want:
         out.loan = {
-            "contract_no_tail": loan.contract_no[-4:], "product": loan.product.value, "principal": f"{loan.principal:.2f}",
-            "annual_rate_pct": f"{loan.annual_rate * 100:.2f}", "term_months": loan.term_months,
+            "contract_no_tail": loan.contract_no[-4:], "product": loan.product.value,
+            "principal": f"{loan.principal:.2f}", "annual_rate_pct": f"{loan.annual_rate * 100:.2f}",
+            "term_months": loan.term_months,
             "disbursement_date": loan.disbursement_date.isoformat(), "repayment_method": loan.repayment_method.value,
         }  # fmt: skip
     if "repayments" in want:
@@ -156,7 +159,8 @@ def card_line(card: CaseCard) -> tuple[str, str]:
           f"罚息 {card.outstanding_penalty}），{card.city}，分案 {L.tier_zh(card.tier)}。")  # fmt: skip
     en = (f"Case {card.case_id}: {L.product_en(card.product)}, {card.bucket}, {card.days_past_due} days past due, "
           f"{card.outstanding_total} yuan outstanding (principal {card.outstanding_principal}, interest "
-          f"{card.outstanding_interest}, penalty {card.outstanding_penalty}), {card.city}, tier {L.tier_en(card.tier)}.")  # fmt: skip
+          f"{card.outstanding_interest}, penalty {card.outstanding_penalty}), {card.city}, "
+          f"tier {L.tier_en(card.tier)}.")  # fmt: skip
     return zh, en
 
 
@@ -180,8 +184,9 @@ def _describe_facts(out: CaseFacts) -> Described:
     if out.repayments is not None:
         if out.repayments:
             last = out.repayments[0]
-            zh_l.append(f"还款记录 {len(out.repayments)} 笔，合计 {out.repayments_total} 元；最近一次 {last['paid_on']} "
-                        f"还款 {last['amount']} 元（{L.channel_zh(last['channel'])}）。")  # fmt: skip
+            zh_l.append(f"还款记录 {len(out.repayments)} 笔，合计 {out.repayments_total} 元；"
+                        f"最近一次 {last['paid_on']} 还款 {last['amount']} 元"
+                        f"（{L.channel_zh(last['channel'])}）。")  # fmt: skip
             en_l.append(f"{len(out.repayments)} repayment(s), {out.repayments_total} yuan in all; the last on "
                         f"{last['paid_on']}: {last['amount']} yuan ({last['channel']}).")  # fmt: skip
         else:
@@ -203,9 +208,11 @@ def _describe_facts(out: CaseFacts) -> Described:
             en_l.append("No contact attempts on record.")
     if out.promises is not None:
         if out.promises:
-            zh_l.append("还款承诺：" + "；".join(f"{p['made_on']} 承诺 {p['due_on']} 还 {p['amount']} 元（{L.promise_zh(p['status'])}）"
+            zh_l.append("还款承诺：" + "；".join(f"{p['made_on']} 承诺 {p['due_on']} 还 {p['amount']} 元"
+                                            f"（{L.promise_zh(p['status'])}）"
                                             for p in out.promises[:5]) + "。")  # fmt: skip
-            en_l.append("Promises: " + "; ".join(f"made {p['made_on']}, {p['amount']} yuan due {p['due_on']} ({p['status']})"
+            en_l.append("Promises: " + "; ".join(f"made {p['made_on']}, {p['amount']} yuan due {p['due_on']} "
+                                              f"({p['status']})"
                                               for p in out.promises[:5]) + ".")  # fmt: skip
         else:
             zh_l.append("没有还款承诺。")
@@ -219,10 +226,13 @@ def _describe_facts(out: CaseFacts) -> Described:
             en_l.append("The case has no guarantor.")
     if out.collateral is not None:
         if out.collateral:
-            zh_l.append("抵押物：" + "；".join(f"{k['city']}{k['district']} {k['area_sqm']} 平方米（{k['build_year']} 年建），"
-                                           f"评估价 {k['appraisal']} 元（{k['appraisal_date']}）" for k in out.collateral) + "。")  # fmt: skip
+            zh_l.append("抵押物：" + "；".join(f"{k['city']}{k['district']} {k['area_sqm']} 平方米"
+                                           f"（{k['build_year']} 年建），"
+                                           f"评估价 {k['appraisal']} 元（{k['appraisal_date']}）"
+                                           for k in out.collateral) + "。")  # fmt: skip
             en_l.append("Collateral: " + "; ".join(f"{k['area_sqm']} m² in {k['city']} {k['district']} (built "
-                                                f"{k['build_year']}), appraised {k['appraisal']} yuan on {k['appraisal_date']}"
+                                                f"{k['build_year']}), appraised {k['appraisal']} yuan "
+                                                f"on {k['appraisal_date']}"
                                                 for k in out.collateral) + ".")  # fmt: skip
         else:
             zh_l.append("该案件没有抵押物。")
@@ -462,7 +472,8 @@ async def _triage_async(ctx: ToolContext, inp: CaseRef) -> TriageSummary:
 
 def _describe_triage(out: TriageSummary) -> Described:
     window = out.window or "—"
-    zh = (f"{out.case_id} 分入「{L.tier_zh(out.tier)}」，队列 {L.queue_zh(out.queue)}，策略 {L.strategy_zh(out.strategy)}，"
+    zh = (f"{out.case_id} 分入「{L.tier_zh(out.tier)}」，队列 {L.queue_zh(out.queue)}，"
+          f"策略 {L.strategy_zh(out.strategy)}，"
           f"渠道 {L.channel_zh(out.channel)}，联系时段 {window}，90 天还款倾向 {out.propensity:.0%}。"
           f"理由：{'；'.join(out.reasons_zh)}。")  # fmt: skip
     en = (f"{out.case_id}: tier {L.tier_en(out.tier)}, queue {out.queue}, strategy {out.strategy}, channel "
@@ -473,7 +484,8 @@ def _describe_triage(out: TriageSummary) -> Described:
 
 TRIAGE = Tool(
     name="triage", title_zh="智能分案", title_en="triage a case",
-    description="Risk tier, queue, strategy, channel and contact window of one case, with reasons; recorded on the case.",
+    description="Risk tier, queue, strategy, channel and contact window of one case, with reasons; "
+    "recorded on the case.",
     input=CaseRef, output=TriageSummary, roles=TRIAGE_ROLES, run=_triage_async, describe=_describe_triage,
 )  # fmt: skip
 
@@ -518,7 +530,8 @@ def _describe_next(out: NextActionOut) -> Described:
     when = a.not_before.strftime("%Y-%m-%d %H:%M")
     if a.blocked and a.gate is not None:
         return Described(
-            zh=f"{out.case_id} 计划「{a.summary_zh}」，但合规闸门拒绝联系：{a.gate.reason_zh}（{a.gate.rule_id}），需要人工决定。",
+            zh=f"{out.case_id} 计划「{a.summary_zh}」，但合规闸门拒绝联系："
+            f"{a.gate.reason_zh}（{a.gate.rule_id}），需要人工决定。",
             en=f"{out.case_id}: planned '{a.summary_en}', but the compliance gate refused the contact: "
             f"{a.gate.reason_en} ({a.gate.rule_id}); a person must decide.",
             sources=_gate_source(a.gate),
@@ -616,8 +629,8 @@ def _gate(ctx: ToolContext, inp: GateInput) -> GateAnswer:
     if inp.callee == "third_party":
         param = params.get("cn.no_unrelated_third_parties")
         c = cite(param.rules[0])
-        return GateAnswer(case_id=None, allowed=False, rule_id=param.key, local_time=local, checked=[*checked, param.key],
-                          note=note, reason_zh="不得联系与债务无关的第三人。",
+        return GateAnswer(case_id=None, allowed=False, rule_id=param.key, local_time=local,
+                          checked=[*checked, param.key], note=note, reason_zh="不得联系与债务无关的第三人。",
                           reason_en="Unrelated third parties may not be contacted.",
                           citation=c.model_dump() if c else None)  # fmt: skip
     return GateAnswer(case_id=None, allowed=True, rule_id=None, local_time=local, checked=checked, note=note,
@@ -701,19 +714,21 @@ async def _value_case(ctx: ToolContext, inp: CaseRef) -> CaseValue:
     return CaseValue(
         case_id=v.case_id, outstanding_total=_money(v.outstanding_total), expected_recovery=_money(v.expected_recovery),
         recovery_p10=_money(v.recovery.p10), recovery_p50=_money(v.recovery.p50), recovery_p90=_money(v.recovery.p90),
-        recovery_rate=round(v.recovery_rate, 4), p_repay_90d=round(v.p_repay_90d, 4), expected_cost=_money(v.expected_cost),
-        expected_npv=_money(v.expected_npv),
+        recovery_rate=round(v.recovery_rate, 4), p_repay_90d=round(v.p_repay_90d, 4),
+        expected_cost=_money(v.expected_cost), expected_npv=_money(v.expected_npv),
         collateral=[{"city": c.city, "district": c.district, "area_sqm": c.area_sqm, "value": _money(c.value),
                      "value_low": _money(c.value_low), "value_high": _money(c.value_high),
                      "liquidation_value": _money(c.liquidation_value)} for c in v.collateral],
-        narrative_zh=result.narrative.summary_zh, narrative_en=result.narrative.summary_en, model_used=result.model_used,
+        narrative_zh=result.narrative.summary_zh, narrative_en=result.narrative.summary_en,
+        model_used=result.model_used,
     )  # fmt: skip
 
 
 def _describe_value(out: CaseValue) -> Described:
     zh = [f"{out.case_id} 估值：欠款 {out.outstanding_total} 元，12 个月预期回收 {out.expected_recovery} 元"
-          f"（P10 {out.recovery_p10} / P50 {out.recovery_p50} / P90 {out.recovery_p90}），回收率 {out.recovery_rate:.1%}，"
-          f"90 天还款概率 {out.p_repay_90d:.0%}，预期成本 {out.expected_cost} 元，净现值 {out.expected_npv} 元。"]  # fmt: skip
+          f"（P10 {out.recovery_p10} / P50 {out.recovery_p50} / P90 {out.recovery_p90}），"
+          f"回收率 {out.recovery_rate:.1%}，90 天还款概率 {out.p_repay_90d:.0%}，"
+          f"预期成本 {out.expected_cost} 元，净现值 {out.expected_npv} 元。"]  # fmt: skip
     en = [f"{out.case_id} valuation: {out.outstanding_total} yuan outstanding, expected 12-month recovery "
           f"{out.expected_recovery} yuan (P10 {out.recovery_p10} / P50 {out.recovery_p50} / P90 {out.recovery_p90}), "
           f"recovery rate {out.recovery_rate:.1%}, 90-day repayment probability {out.p_repay_90d:.0%}, expected cost "
@@ -722,7 +737,8 @@ def _describe_value(out: CaseValue) -> Described:
         zh.append(f"抵押物（{c['city']}{c['district']} {c['area_sqm']} 平方米）市场价约 {c['value']} 元"
                   f"（{c['value_low']}-{c['value_high']}），司法拍卖变现约 {c['liquidation_value']} 元。")  # fmt: skip
         en.append(f"Collateral ({c['area_sqm']} m² in {c['city']} {c['district']}): market value about {c['value']} "
-                  f"yuan ({c['value_low']}-{c['value_high']}), about {c['liquidation_value']} yuan in a forced sale.")  # fmt: skip
+                  f"yuan ({c['value_low']}-{c['value_high']}), "
+                  f"about {c['liquidation_value']} yuan in a forced sale.")  # fmt: skip
     if not out.collateral:
         zh.append("该案件没有抵押物。")
         en.append("The case has no collateral.")
@@ -772,7 +788,8 @@ async def _value_package(ctx: ToolContext, inp: PackageInput) -> PackageValue:
 def _describe_package(out: PackageValue) -> Described:
     return Described(
         zh=f"资产包 {out.cases} 户，债权合计 {out.claim_total} 元，预期回收 {out.expected_recovery} 元，净现值 "
-        f"{out.expected_npv} 元；建议报价 {out.bid_low} 至 {out.bid_high} 元（债权的 {out.bid_low_pct:.1%} 至 {out.bid_high_pct:.1%}）。",
+        f"{out.expected_npv} 元；建议报价 {out.bid_low} 至 {out.bid_high} 元"
+        f"（债权的 {out.bid_low_pct:.1%} 至 {out.bid_high_pct:.1%}）。",
         en=f"Package of {out.cases} cases, {out.claim_total} yuan of claims, expected recovery {out.expected_recovery} "
         f"yuan, NPV {out.expected_npv} yuan; bid range {out.bid_low} to {out.bid_high} yuan "
         f"({out.bid_low_pct:.1%} to {out.bid_high_pct:.1%} of the claims).",

@@ -1,5 +1,6 @@
-"""Answers built from this turn's tool outputs only, with numbered sources, and the check that every figure in an
-answer (the model's included) appears in a tool output of the turn.
+"""Answers built from this turn's tool outputs only, with numbered sources.
+
+Also the check that every figure in an answer (the model's included) appears in a tool output of the turn.
 """
 
 from __future__ import annotations
@@ -161,9 +162,11 @@ def compose(kind: str, outcomes: list[ToolOutcome], *, reason: str = "", pending
     if kind == "help":
         return Answer(text=f"{HELP_ZH}\n\n{HELP_EN}", zh=HELP_ZH, en=HELP_EN, kind="help", notes=notes)
     if kind == "refuse":
-        zh = "这个请求我不能执行：它要求绕过规则、批量导出个人信息、伪造或冒充公检法，或威胁、骚扰债务人。需要时请联系合规部门。"
+        zh = ("这个请求我不能执行：它要求绕过规则、批量导出个人信息、伪造或冒充公检法，或威胁、骚扰债务人。"
+              "需要时请联系合规部门。")  # fmt: skip
         en = ("I cannot do that: it asks to bypass the rules, export personal data in bulk, forge documents or "
-              "impersonate authorities, or threaten or harass a debtor. Contact compliance if you need to.")  # fmt: skip
+              "impersonate authorities, or threaten or harass a debtor. "
+              "Contact compliance if you need to.")  # fmt: skip
         return Answer(text=f"{zh}\n\n{en}", zh=zh, en=en, kind="refuse", notes=notes)
     if kind == "clarify":
         tool = reason.split(":")[0] if ":" in reason else ""
@@ -171,8 +174,14 @@ def compose(kind: str, outcomes: list[ToolOutcome], *, reason: str = "", pending
             zh = f"要{TOOLS[tool].title_zh}，请告诉我是哪个案件（例如 C000123）。"
             en = f"To {TOOLS[tool].title_en}, tell me which case (e.g. C000123)."
         else:
-            zh = "我没有理解这个请求。可以说说要查哪个案件、做什么，例如“C000123 上次什么时候还款？”；输入“帮助”查看我能做什么。"
-            en = "I did not understand. Tell me the case and what you need, e.g. 'When did C000123 last pay?'; type 'help'."
+            zh = (
+                "我没有理解这个请求。可以说说要查哪个案件、做什么，例如“C000123 上次什么时候还款？”；"
+                "输入“帮助”查看我能做什么。"
+            )
+            en = (
+                "I did not understand. Tell me the case and what you need, e.g. 'When did C000123 last pay?'; "
+                "type 'help'."
+            )
         return Answer(text=f"{zh}\n\n{en}", zh=zh, en=en, kind="clarify", notes=notes)
     zh_blocks, en_blocks, sources = collect(outcomes)
     if pending:
@@ -190,7 +199,8 @@ def compose(kind: str, outcomes: list[ToolOutcome], *, reason: str = "", pending
         removed = [*numbers, *ids]
         notes.append("已删除无工具来源的数字 / removed figures no tool produced: " + ", ".join(removed))
     return Answer(text=text, zh=zh, en=en, kind="tools" if kind == "tools" else "limit", sources=sources,
-                  tools=[o.name for o in outcomes], notes=notes, removed=removed, pending=list(pending or []))  # fmt: skip
+                  tools=[o.name for o in outcomes], notes=notes, removed=removed,
+                  pending=list(pending or []))  # fmt: skip
 
 
 def model_answer(text: str, outcomes: list[ToolOutcome], *, pending: list[Approval] | None = None,

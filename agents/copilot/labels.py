@@ -75,13 +75,15 @@ LEGAL_STATUSES = {"none": "未进入法律程序", "pre_litigation": "诉前", "
                   "enforcement": "强制执行"}  # fmt: skip
 CALLEES = {"debtor": "债务人本人", "guarantor": "担保人", "contact": "联系人", "third_party": "第三人"}
 AUDIT_ACTIONS = {
-    "triage": "智能分案", "experiment_assign": "实验分组", "next_action_planned": "计划下一步", "reminder_drafted": "起草提醒",
-    "reminder_reviewed": "提醒合规审查", "reminder_stored": "提醒入发送队列", "reminder_withdrawn": "提醒撤回",
-    "reminder_dispatched": "提醒已发送", "reminder_dispatch_failed": "提醒发送失败",
-    "offer_approval_requested": "申请方案审批", "offer_approved": "方案获批", "offer_rejected": "方案驳回", "offer_edited": "方案修改后获批",
-    "negotiation_handoff": "转人工", "promise_recorded": "记录还款承诺", "contract_extracted": "合同抽取",
-    "legal_document_drafted": "起草法律文书", "legal_document_approved": "法律文书获批", "legal_document_rejected": "法律文书驳回",
-    "copilot_decision": "主管决定", "contact_referral_rejected": "联系转人工被驳回", "contact_referral_edited": "联系方式修改",
+    "triage": "智能分案", "experiment_assign": "实验分组", "next_action_planned": "计划下一步",
+    "reminder_drafted": "起草提醒", "reminder_reviewed": "提醒合规审查", "reminder_stored": "提醒入发送队列",
+    "reminder_withdrawn": "提醒撤回", "reminder_dispatched": "提醒已发送", "reminder_dispatch_failed": "提醒发送失败",
+    "offer_approval_requested": "申请方案审批", "offer_approved": "方案获批", "offer_rejected": "方案驳回",
+    "offer_edited": "方案修改后获批", "negotiation_handoff": "转人工", "promise_recorded": "记录还款承诺",
+    "contract_extracted": "合同抽取", "legal_document_drafted": "起草法律文书",
+    "legal_document_approved": "法律文书获批", "legal_document_rejected": "法律文书驳回",
+    "copilot_decision": "主管决定", "contact_referral_rejected": "联系转人工被驳回",
+    "contact_referral_edited": "联系方式修改",
 }  # fmt: skip
 CN_TZ = dt.timezone(dt.timedelta(hours=8))
 

@@ -294,15 +294,19 @@ def _apply_offer(tctx: ToolContext, approval: Approval, decision: dict[str, Any]
         log.info("offer approval %s already decided: %s", record_id, exc)
     if action == "reject":
         return Described(zh=f"主管已驳回 {approval.case_id} 的方案（应还 {asked.get('amount_due')} 元）。{note}",
-                         en=f"The supervisor rejected the offer on {approval.case_id} ({asked.get('amount_due')} yuan). {note}")  # fmt: skip
+                         en=f"The supervisor rejected the offer on {approval.case_id} "
+                            f"({asked.get('amount_due')} yuan). {note}")  # fmt: skip
     if action == "edit":
         amount_text = f"{Decimal(str(decision['edits']['amount'])):.2f}"
         tctx.deps.cases.append_audit(approval.case_id, actor=tctx.actor, action="offer_edited",
                                      detail={"approval_id": record_id, "amount_due": amount_text})  # fmt: skip
         return Described(zh=f"主管已批准修改后的方案：{approval.case_id} 一次性结清应还 {amount_text} 元。",
-                         en=f"The supervisor approved an edited offer: {approval.case_id} settles for {amount_text} yuan.")  # fmt: skip
-    return Described(zh=f"主管已批准：{approval.case_id} 一次性结清应还 {asked.get('amount_due')} 元，{asked.get('due_on')} 前还清。",
-                     en=f"The supervisor approved: {approval.case_id} settles for {asked.get('amount_due')} yuan by {asked.get('due_on')}.")  # fmt: skip
+                         en=f"The supervisor approved an edited offer: {approval.case_id} "
+                            f"settles for {amount_text} yuan.")  # fmt: skip
+    return Described(zh=f"主管已批准：{approval.case_id} 一次性结清应还 {asked.get('amount_due')} 元，"
+                        f"{asked.get('due_on')} 前还清。",
+                     en=f"The supervisor approved: {approval.case_id} settles for {asked.get('amount_due')} yuan "
+                        f"by {asked.get('due_on')}.")  # fmt: skip
 
 
 def edited_offer_check(tctx: ToolContext, approval: Approval, amount: Decimal) -> Any:
@@ -329,9 +333,11 @@ def _apply_legal(tctx: ToolContext, approval: Approval, decision: dict[str, Any]
         log.info("legal document %s already decided: %s", approval.record_id, exc)
     if approve:
         return Described(zh=f"主管已批准法律文书 {approval.record_id}（{approval.case_id}），可正式使用。",
-                         en=f"The supervisor approved legal document {approval.record_id} ({approval.case_id}); it is final.")  # fmt: skip
+                         en=f"The supervisor approved legal document {approval.record_id} ({approval.case_id}); "
+                            "it is final.")  # fmt: skip
     return Described(zh=f"主管已驳回法律文书 {approval.record_id}（{approval.case_id}）。{decision['note']}",
-                     en=f"The supervisor rejected legal document {approval.record_id} ({approval.case_id}). {decision['note']}")  # fmt: skip
+                     en=f"The supervisor rejected legal document {approval.record_id} ({approval.case_id}). "
+                        f"{decision['note']}")  # fmt: skip
 
 
 async def _apply_referral(tctx: ToolContext, approval: Approval, decision: dict[str, Any]) -> Described:
@@ -345,7 +351,8 @@ async def _apply_referral(tctx: ToolContext, approval: Approval, decision: dict[
         outcome = await call_tool(CONTACT_GATE, args, tctx, f"edit-{approval.id}")
         tctx.deps.cases.append_audit(approval.case_id, actor=tctx.actor, action="contact_referral_edited",
                                      detail={"interrupt_id": approval.id, "edits": decision["edits"],
-                                             "allowed": bool(outcome.output and outcome.output.get("allowed"))})  # fmt: skip
+                                             "allowed": bool(outcome.output
+                                                             and outcome.output.get("allowed"))})  # fmt: skip
         if outcome.described is None:
             return Described(
                 zh=f"修改后的联系无法检查：{outcome.error}",
@@ -360,7 +367,8 @@ async def _apply_referral(tctx: ToolContext, approval: Approval, decision: dict[
             summary=f"{approval.summary_zh} {decision['note']}".strip(), created_by=tctx.actor,
             thread_id=tctx.thread_id,
         )  # fmt: skip
-        return Described(zh=f"主管同意由人工处理 {approval.case_id} 的这次联系（转交单 {record.id}），系统不会自动联系。",
+        return Described(zh=f"主管同意由人工处理 {approval.case_id} 的这次联系（转交单 {record.id}），"
+                         "系统不会自动联系。",
                          en=f"The supervisor agreed that a person handles this contact on {approval.case_id} "
                          f"(hand-off {record.id}); nothing is sent automatically.")  # fmt: skip
     tctx.deps.cases.append_audit(approval.case_id, actor=tctx.actor, action="contact_referral_rejected",
@@ -384,7 +392,8 @@ async def apply_decision(tctx: ToolContext, approval: Approval, decision: dict[s
                             decided_by=tctx.actor, decision=decision)  # fmt: skip
     await asyncio.to_thread(
         tctx.deps.cases.append_audit, approval.case_id, actor=tctx.actor, action="copilot_decision",
-        detail={"interrupt_id": approval.id, "kind": approval.kind, "record_id": approval.record_id, "decision": status},
+        detail={"interrupt_id": approval.id, "kind": approval.kind, "record_id": approval.record_id,
+                "decision": status},
     )  # fmt: skip
     return ToolOutcome(call_id=f"decision-{approval.id}", name="decision", args={"interrupt_id": approval.id,
                        "action": decision["action"], **decision["edits"]}, ok=True,

@@ -12,16 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
 from agents.copilot import slots
 
 Kind = Literal["tools", "help", "clarify", "refuse"]
-CASE_BOUND = frozenset({"case_facts", "triage", "next_action", "value_case", "offer", "draft_reminder", "contract_terms",
-                        "draft_legal", "record_promise", "hand_off"})  # fmt: skip
+CASE_BOUND = frozenset({"case_facts", "triage", "next_action", "value_case", "offer", "draft_reminder",
+                        "contract_terms", "draft_legal", "record_promise", "hand_off"})  # fmt: skip
 
 
 class PlannedCall(BaseModel):
@@ -52,6 +53,11 @@ def _rx(*parts: str) -> re.Pattern[str]:
     return re.compile("|".join(parts), re.IGNORECASE)
 
 
+def _add(found: list[str], name: str) -> None:
+    if name not in found:
+        found.append(name)
+
+
 # ---- refusals -----------------------------------------------------------------------------------
 
 _INJECTION = _rx(
@@ -59,12 +65,16 @@ _INJECTION = _rx(
     r"ignore\s+(all\s+|your\s+|any\s+|the\s+|every\s+)?(previous\s+|prior\s+|above\s+|earlier\s+)?"
     r"(instructions|rules|prompts?|guidelines|restrictions|policies|polic(y|ies))",
     r"(forget|disregard|override)\s+(all\s+|your\s+|the\s+|any\s+)?(previous\s+|prior\s+)?(instructions|rules|guidelines|policies|training)",
-    r"system\s*prompt", r"系统提示\s*[:：]", r"(系统|system)\s*(指令|消息|message)\s*[:：]", r"<\s*/?\s*system\s*>", r"\[\s*system\s*\]",
+    r"system\s*prompt", r"系统提示\s*[:：]", r"(系统|system)\s*(指令|消息|message)\s*[:：]",
+    r"<\s*/?\s*system\s*>", r"\[\s*system\s*\]",
     r"\bDAN\b", r"jailbreak", r"越狱", r"developer\s+mode", r"开发者模式", r"god\s+mode", r"sudo\b",
     r"(管理员|admin|老板|行长|领导).{0,8}(已授权|授权你|已批准|批准了|authori[sz]ed|approved)",
-    r"(关闭|绕过|跳过|取消|不用|不要|别).{0,4}(合规|审查|审核|检查)", r"(disable|bypass|skip|turn\s+off|without)\s+.{0,12}(compliance|review|checks?)",
-    r"(你现在是|从现在开始你是|扮演|假设你是).{0,12}(没有|不受|无).{0,4}(限制|约束|规则)", r"(no|without)\s+(restrictions|limits|rules|filters)",
-    r"(act|behave)\s+as\s+(an?\s+)?(unrestricted|unfiltered)", r"(打印|输出|显示|告诉我).{0,6}(系统提示|提示词|你的指令|你的规则)",
+    r"(关闭|绕过|跳过|取消|不用|不要|别).{0,4}(合规|审查|审核|检查)",
+    r"(disable|bypass|skip|turn\s+off|without)\s+.{0,12}(compliance|review|checks?)",
+    r"(你现在是|从现在开始你是|扮演|假设你是).{0,12}(没有|不受|无).{0,4}(限制|约束|规则)",
+    r"(no|without)\s+(restrictions|limits|rules|filters)",
+    r"(act|behave)\s+as\s+(an?\s+)?(unrestricted|unfiltered)",
+    r"(打印|输出|显示|告诉我).{0,6}(系统提示|提示词|你的指令|你的规则)",
     r"(print|reveal|show|repeat)\s+.{0,12}(prompt|instructions)",
 )  # fmt: skip
 _PII_DUMP = _rx(
@@ -77,7 +87,8 @@ _PII_DUMP = _rx(
     r"(所有|全部|全体|每个|every|all|whole|entire).{0,12}(客户|债务人|联系人|借款人|案件|customers?|debtors?|borrowers?|clients?).{0,10}"
     r"(手机号|电话|号码|名单|资料|信息|数据|phone|numbers?|list|data|details|records)",
     r"(导出|dump|export|下载|download|打包发).{0,12}(数据库|database|全部数据|所有数据|客户名单|客户资料|customer\s+(list|data))",
-    r"(他|她)(家|女儿|儿子|老婆|老公|孩子).{0,6}(住|在)哪", r"where\s+(does|do)\s+(he|she|they|his|her).{0,20}(live|go\s+to\s+school|work)",
+    r"(他|她)(家|女儿|儿子|老婆|老公|孩子).{0,6}(住|在)哪",
+    r"where\s+(does|do)\s+(he|she|they|his|her).{0,20}(live|go\s+to\s+school|work)",
 )  # fmt: skip
 _FORGERY = _rx(
     r"伪造", r"假冒", r"冒充", r"仿造", r"编造.{0,10}(判决|传票|立案|通缉|逮捕|拘留|公文|文书|证明)",
@@ -91,14 +102,16 @@ _FORGERY = _rx(
 _THREAT_REQUEST = _rx(
     r"(写|拟|编|发|起草|帮我|给我|做|告诉他|跟他说|吓).{0,24}(不还钱?就|不还的话|威胁|恐吓|吓唬|吓吓|曝光|社死|骂|辱骂|"
     r"发到.{0,8}(群|朋友圈|网上|微博|抖音)|通知.{0,6}(单位|公司|家人|亲友|全家|领导|同事)|坐牢|抓起来|被抓|拘留)",
-    r"(爆|轰炸|呼死|打爆).{0,6}(通讯录|电话|他|她)", r"(给|打给|通知|告诉).{0,4}(他|她)?(全家|所有亲戚|所有联系人|通讯录里的人)",
+    r"(爆|轰炸|呼死|打爆).{0,6}(通讯录|电话|他|她)",
+    r"(给|打给|通知|告诉).{0,4}(他|她)?(全家|所有亲戚|所有联系人|通讯录里的人)",
     r"(打到|找到|去).{0,4}(他|她)?(公司|单位|学校).{0,8}(闹|说|找|曝光|让.{0,6}知道)",
     r"(write|draft|send|compose|make).{0,40}(threat|scar(e|y)|intimidat|expose|shame|humiliat|jail|arrest|post\s+.{0,20}(group|wechat|online|social))",
     r"(tell|call|text|message|email|inform|notify|contact).{0,30}(his|her|their|the\s+debtor'?s)\s+(boss|employer|family|wife|husband|"
     r"parents|colleagues|co-?workers|contacts|friends|neighbou?rs|relatives)"
     r".{0,40}(debt|owes|owing|loan|money|arrears|overdue|pay\s+up)",
     r"(告诉|通知|告知|让).{0,6}(他|她)?(的)?(老板|领导|单位|公司|同事|家人|亲戚|朋友|邻居|父母|老婆|老公).{0,12}(欠钱|欠款|欠债|不还钱|逾期|老赖)",
-    r"(学校门口|去学校|在哪个学校|堵(她|他|人)|跟踪|蹲守|蹲点)", r"(stalk|follow\s+(her|him)\s+home|wait\s+outside\s+.{0,10}(school|home|house))",
+    r"(学校门口|去学校|在哪个学校|堵(她|他|人)|跟踪|蹲守|蹲点)",
+    r"(stalk|follow\s+(her|him)\s+home|wait\s+outside\s+.{0,10}(school|home|house))",
     r"吓唬", r"让(他|她).{0,6}(社死|难堪|丢人)",
 )  # fmt: skip
 
@@ -120,7 +133,9 @@ _SEPARATOR = re.compile(r"[：:→\n]|->|=>")
 # ---- tool intents -------------------------------------------------------------------------------
 
 _SEARCH_LAW = _rx(
-    r"《[^》]{2,30}》", r"法律|法规|条例|规定|监管|办法|公约|自律|司法解释|民法典|个保法|个人信息保护法|民事诉讼法|刑法|诉讼时效|时效|法条|条文|依据|哪条",
+    r"《[^》]{2,30}》",
+    r"法律|法规|条例|规定|监管|办法|公约|自律|司法解释|民法典|个保法|个人信息保护法|"
+    r"民事诉讼法|刑法|诉讼时效|时效|法条|条文|依据|哪条",
     r"有什么要求|怎么规定|如何规定|是怎么说的|怎么说的|是否合法|合法吗|违法吗|犯法吗|算违规吗|有没有规定|允许吗",
     r"可以起诉吗|能起诉吗|能不能起诉|怎么起诉|起诉需要|需要准备什么|要准备哪些|什么材料|打官司需要",
     r"\b(regulations?|rules?\s+(on|about|for)|the\s+rules|law|laws|legal\s+requirements?|statute|legally|PIPL|civil\s+code|"
@@ -184,8 +199,10 @@ _HANDOFF = _rx(
     r"(supervisor|person|legal|human|manager|team\s+lead)|assign\s+(it\s+|this\s+)?to\s+(a\s+|the\s+)?(supervisor|manager|legal)|suicid|kill\s+(my|him|her)self",
 )  # fmt: skip
 _GATE_Q = _rx(
-    r"(能|可以|可不可以|能不能|行不行|合规吗|允许|是否可以|行吗|可以吗|能否|合适吗|方便吗|违规吗)", r"\b(ok|okay|allowed|legal|fine|safe|alright)\s+to\b",
-    r"\b(can|may|could)\s+(I|we)\b", r"\bam\s+I\s+allowed", r"\bis\s+it\s+(ok|okay|allowed|fine)", r"too\s+(early|late)|太早|太晚",
+    r"(能|可以|可不可以|能不能|行不行|合规吗|允许|是否可以|行吗|可以吗|能否|合适吗|方便吗|违规吗)",
+    r"\b(ok|okay|allowed|legal|fine|safe|alright)\s+to\b",
+    r"\b(can|may|could)\s+(I|we)\b", r"\bam\s+I\s+allowed", r"\bis\s+it\s+(ok|okay|allowed|fine)",
+    r"too\s+(early|late)|太早|太晚",
 )  # fmt: skip
 _QUESTION = _rx(
     r"[吗嘛么？?]|行不行|可不可以|能不能|能否|是否|合不合规|违不违规|可以不|行否",
@@ -277,7 +294,8 @@ _CONTACT_PERSON = _rx(r"紧急联系人|联系人", r"emergency\s+contact")
 def _bare(text: str) -> bool:
     """A follow-up that only names another case ("那C000124呢？", "and C000124?", "C000124 也看下")."""
     rest = slots.CASE_ID.sub(" ", text)
-    rest = re.sub(r"那么|那|呢|的|也|同样|一样|看下|看看|查下|还有|这个|[，,。.？?！!：:、\s]|\b(and|what|about|how|then|the|same|for|too|also)\b",
+    rest = re.sub(r"那么|那|呢|的|也|同样|一样|看下|看看|查下|还有|这个|[，,。.？?！!：:、\s]|"
+                  r"\b(and|what|about|how|then|the|same|for|too|also)\b",
                   "", rest, flags=re.I)  # fmt: skip
     return not rest
 
@@ -440,6 +458,9 @@ def _review_channel(text: str) -> str | None:
     return None
 
 
+_SlotFiller = Callable[["Planner", str, list[str], "str | None", Memory], "dict[str, Any] | None"]
+
+
 class Planner:
     """Reads one message at a time against the conversation's memory."""
 
@@ -530,11 +551,23 @@ class Planner:
         text = slots.CASE_ID.sub("#", text)
         has_case = bool(ids) or memory.case_id is not None
         found: list[str] = []
+        sole = self._sole_intent(text, ids, memory, found)
+        if sole is not None:
+            return sole
+        sections = [name for name, rx in _SECTIONS[:-1] if rx.search(text)]
+        gate = self._contact_and_document_intents(text, ids, has_case, found)
+        self._commitment_intents(text, memory, gate, found)
+        self._assessment_intents(text, sections, found)
+        self._reading_intents(text, ids, memory, sections, found)
+        order = ["search_knowledge", "case_facts", "contract_terms", "triage", "value_case", "offer", "next_action",
+                 "contact_gate", "draft_reminder", "record_promise", "draft_legal"]  # fmt: skip
+        return sorted(found, key=order.index)
 
-        def add(name: str) -> None:
-            if name not in found:
-                found.append(name)
+    def _sole_intent(self, text: str, ids: list[str], memory: Memory, found: list[str]) -> list[str] | None:
+        """The intents that answer the request on their own, or None to read the request tool by tool.
 
+        A law question about a case that also asks for a document adds ``search_knowledge`` to ``found`` and goes on.
+        """
         law = bool(_SEARCH_LAW.search(text)) and not (ids and _CONTRACT.search(text))
         script_q = bool(_SEARCH_SCRIPT.search(text)) and not _REMINDER.search(text)
         if (law or script_q) and not ids and not _LEGAL_DOC.search(text) or (script_q and not ids):
@@ -547,7 +580,7 @@ class Planner:
                 text,
             )
         ):
-            add("search_knowledge")
+            _add(found, "search_knowledge")
             if not re.search(r"起诉状|诉状|申请书|(起草|写|拟|出).{0,6}(文书|诉状|申请)", text):
                 return ["search_knowledge"]
         if not ids and not (memory.case_id and _PRONOUN.search(text)) and self._is_list(text):
@@ -559,17 +592,25 @@ class Planner:
         if _COMPARE.search(text) and (len(ids) >= 2 or (len(ids) == 1 and memory.case_id and memory.case_id not in ids)
                                       or (not ids and len(memory.case_ids) >= 2)):  # fmt: skip
             return ["compare_cases"]
-        sections = [name for name, rx in _SECTIONS[:-1] if rx.search(text)]
+        return None
+
+    @staticmethod
+    def _contact_and_document_intents(text: str, ids: list[str], has_case: bool, found: list[str]) -> bool:
+        """Adds ``contact_gate``, ``contract_terms`` and ``draft_legal``; returns whether the request asks the gate."""
         gate = bool(
             _GATE_Q.search(text) and _GATE_ACT.search(text) and _QUESTION.search(text)
         ) and not _DRAFTING.search(text)
         if gate and not re.search(r"几点.{0,3}(打|联系).{0,4}(合适|比较好)|什么渠道|哪个渠道", text):
-            add("contact_gate")
+            _add(found, "contact_gate")
         contract = _CONTRACT.search(text)
         if contract and not _LEGAL_DOC.search(text[: contract.start()]):
-            add("contract_terms")
+            _add(found, "contract_terms")
         if _LEGAL_DOC.search(text) and (ids or has_case) and not re.search(r"转给法务|转法务|to\s+legal", text, re.I):
-            add("draft_legal")
+            _add(found, "draft_legal")
+        return gate
+
+    def _commitment_intents(self, text: str, memory: Memory, gate: bool, found: list[str]) -> None:
+        """Adds ``record_promise``, ``draft_reminder`` and ``offer``."""
         amounts = slots.amounts(text)
         date = slots.date_in(text, self.today)
         promise = (
@@ -578,7 +619,7 @@ class Planner:
             and date is not None
         )
         if promise and not re.search(r"结清|一次性|减免|分期|折|settle|lump|instal", text, re.I):
-            add("record_promise")
+            _add(found, "record_promise")
         elif (
             re.search(
                 r"^\s*(帮我)?(登记|记录|记)(一下|下)?\s*[。.!！]?\s*$|^\s*(please\s+)?(log|record)\s+(it|that)",
@@ -587,33 +628,41 @@ class Planner:
             )
             and memory.last_text
         ):
-            add("record_promise")
+            _add(found, "record_promise")
         if _REMINDER.search(text) and not _LEGAL_DOC.search(text) and not gate:
-            add("draft_reminder")
+            _add(found, "draft_reminder")
         if _OFFER.search(text) and not _PROMISE_READ.search(text) and "record_promise" not in found:
-            add("offer")
+            _add(found, "offer")
+
+    @staticmethod
+    def _assessment_intents(text: str, sections: list[str], found: list[str]) -> None:
+        """Adds ``value_case``, ``triage`` and ``next_action``."""
         if (
             _VALUE.search(text)
             and "offer" not in found
             or (_VALUE.search(text) and re.search(r"值多少|worth", text, re.I))
         ):
             if not (sections and not re.search(r"值|估|回收|worth|value|recover", text, re.I)):
-                add("value_case")
+                _add(found, "value_case")
         if _TRIAGE.search(text) and not re.search(r"评估.{0,6}(房|抵押|值)", text):
-            add("triage")
+            _add(found, "triage")
         if _NEXT.search(text):
-            add("next_action")
+            _add(found, "next_action")
+
+    @staticmethod
+    def _reading_intents(text: str, ids: list[str], memory: Memory, sections: list[str], found: list[str]) -> None:
+        """Adds ``case_facts`` when the request reads sections of a case, or only names one to look at."""
         reading = bool(re.search(r"查|看|调出|拉|show|pull|check|list", text, re.I))
         if sections and "contact_gate" in found and not reading:
             sections = []
         if sections and "contract_terms" not in found and "value_case" not in found:
-            add("case_facts")
+            _add(found, "case_facts")
         elif (
             sections
             and "value_case" in found
             and any(s in sections for s in ("repayments", "promises", "guarantors", "contacts", "audit", "flags"))
         ):
-            add("case_facts")
+            _add(found, "case_facts")
         overview = re.search(
             r"基本情况|概况|详情|概要|总览|案件信息|整体情况|什么情况|情况如何|overview|summary|details|status",
             text,
@@ -621,10 +670,7 @@ class Planner:
         )
         reading_cue = overview or re.search(r"查|看|show|check|pull|open", text, re.I)
         if not found and reading_cue and (ids or (memory.case_id and _PRONOUN.search(text))):
-            add("case_facts")
-        order = ["search_knowledge", "case_facts", "contract_terms", "triage", "value_case", "offer", "next_action",
-                 "contact_gate", "draft_reminder", "record_promise", "draft_legal"]  # fmt: skip
-        return sorted(found, key=order.index)
+            _add(found, "case_facts")
 
     @staticmethod
     def _is_list(text: str) -> bool:
@@ -641,63 +687,97 @@ class Planner:
     def _call(self, name: str, text: str, ids: list[str], case_id: str | None, memory: Memory) -> PlannedCall | None:
         if name in CASE_BOUND and case_id is None:
             return None
-        args: dict[str, Any] = {}
-        if name == "case_facts":
-            sections = [n for n, rx in _SECTIONS[:-1] if rx.search(text)]
-            if "promises" not in sections and re.search(r"promises?\b|承诺", text, re.I):
-                sections.append("promises")
-            args = {"case_id": case_id, "sections": sections or ["overview"]}
-        elif name in ("triage", "next_action", "value_case", "contract_terms"):
-            args = {"case_id": case_id}
-        elif name == "list_cases":
-            args = {"sort_by": "risk", **_list_args(text)}
-        elif name == "compare_cases":
-            wanted = list(ids)
-            if len(wanted) == 1 and memory.case_id:
-                wanted = [memory.case_id, *wanted]
-            if not wanted:
-                wanted = list(memory.case_ids)
-            args = {"case_ids": wanted}
-        elif name == "value_package":
-            args = {"case_ids": ids if len(ids) >= 2 else list(memory.case_ids)}
-        elif name == "contact_gate":
-            args = {"channel": _channel(text, "call"), "callee": self._callee(text)}
-            if case_id is not None and (ids or _PRONOUN.search(text) or _THIRD_PARTY.search(text)):
-                args["case_id"] = case_id
-            if (hour := slots.local_hour(text)) is not None:
-                args["local_hour"] = hour
-        elif name == "offer":
-            args = self._offer_args(text, case_id)
-        elif name == "draft_reminder":
-            channel = _channel(text, "sms")
-            args = {"case_id": case_id, "channel": channel if channel in ("sms", "call", "wechat", "app") else "sms"}
-        elif name == "search_knowledge":
-            query = re.sub(r"[？?。！!]+", " ", slots.strip_case_ids(text)).strip()
-            collection = (
-                "scripts" if _SEARCH_SCRIPT.search(text) or re.search(r"话术|script", text, re.I) else "regulations"
-            )
-            args = {"query": query[:500] or text[:500], "collection": collection}
-        elif name == "draft_legal":
-            kind = "complaint"
-            if re.search(r"保全|preservation", text, re.I):
-                kind = "preservation"
-            elif re.search(r"支付令|督促程序|payment\s+order", text, re.I):
-                kind = "payment_order"
-            args = {"case_id": case_id, "kind": kind}
-        elif name == "record_promise":
-            source = text
-            amounts, date = slots.amounts(text), slots.date_in(text, self.today)
-            if (not amounts or date is None) and memory.last_text:
-                source = memory.last_text
-                amounts = amounts or slots.amounts(source)
-                date = date or slots.date_in(source, self.today)
-            if not amounts or date is None:
-                return None
-            args = {"case_id": case_id, "amount": _num(amounts[0]), "due_on": date.isoformat()}
-        elif name == "hand_off":
-            reason = re.sub(r"\s+", " ", slots.strip_case_ids(text)).strip(" ，,。") or "转人工"
-            args = {"case_id": case_id, "reason": reason[:500]}
+        fill = self._SLOTS.get(name)
+        args = {} if fill is None else fill(self, text, ids, case_id, memory)
+        if args is None:
+            return None
         return PlannedCall(name=name, args=args)
+
+    def _case_facts_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        sections = [n for n, rx in _SECTIONS[:-1] if rx.search(text)]
+        if "promises" not in sections and re.search(r"promises?\b|承诺", text, re.I):
+            sections.append("promises")
+        return {"case_id": case_id, "sections": sections or ["overview"]}
+
+    def _case_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        return {"case_id": case_id}
+
+    def _list_cases_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        return {"sort_by": "risk", **_list_args(text)}
+
+    def _compare_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        wanted = list(ids)
+        if len(wanted) == 1 and memory.case_id:
+            wanted = [memory.case_id, *wanted]
+        if not wanted:
+            wanted = list(memory.case_ids)
+        return {"case_ids": wanted}
+
+    def _package_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        return {"case_ids": ids if len(ids) >= 2 else list(memory.case_ids)}
+
+    def _gate_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        args: dict[str, Any] = {"channel": _channel(text, "call"), "callee": self._callee(text)}
+        if case_id is not None and (ids or _PRONOUN.search(text) or _THIRD_PARTY.search(text)):
+            args["case_id"] = case_id
+        if (hour := slots.local_hour(text)) is not None:
+            args["local_hour"] = hour
+        return args
+
+    def _offer_call_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        return self._offer_args(text, case_id)
+
+    def _reminder_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        channel = _channel(text, "sms")
+        return {"case_id": case_id, "channel": channel if channel in ("sms", "call", "wechat", "app") else "sms"}
+
+    def _search_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        query = re.sub(r"[？?。！!]+", " ", slots.strip_case_ids(text)).strip()
+        collection = (
+            "scripts" if _SEARCH_SCRIPT.search(text) or re.search(r"话术|script", text, re.I) else "regulations"
+        )
+        return {"query": query[:500] or text[:500], "collection": collection}
+
+    def _legal_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        kind = "complaint"
+        if re.search(r"保全|preservation", text, re.I):
+            kind = "preservation"
+        elif re.search(r"支付令|督促程序|payment\s+order", text, re.I):
+            kind = "payment_order"
+        return {"case_id": case_id, "kind": kind}
+
+    def _promise_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any] | None:
+        source = text
+        amounts, date = slots.amounts(text), slots.date_in(text, self.today)
+        if (not amounts or date is None) and memory.last_text:
+            source = memory.last_text
+            amounts = amounts or slots.amounts(source)
+            date = date or slots.date_in(source, self.today)
+        if not amounts or date is None:
+            return None
+        return {"case_id": case_id, "amount": _num(amounts[0]), "due_on": date.isoformat()}
+
+    def _handoff_args(self, text: str, ids: list[str], case_id: str | None, memory: Memory) -> dict[str, Any]:
+        reason = re.sub(r"\s+", " ", slots.strip_case_ids(text)).strip(" ，,。") or "转人工"
+        return {"case_id": case_id, "reason": reason[:500]}
+
+    _SLOTS: ClassVar[dict[str, _SlotFiller]] = {
+        "case_facts": _case_facts_args,
+        "triage": _case_args,
+        "next_action": _case_args,
+        "value_case": _case_args,
+        "contract_terms": _case_args,
+        "list_cases": _list_cases_args,
+        "compare_cases": _compare_args,
+        "value_package": _package_args,
+        "contact_gate": _gate_args,
+        "offer": _offer_call_args,
+        "draft_reminder": _reminder_args,
+        "search_knowledge": _search_args,
+        "draft_legal": _legal_args,
+        "record_promise": _promise_args,
+        "hand_off": _handoff_args,
+    }
 
     @staticmethod
     def _callee(text: str) -> str:

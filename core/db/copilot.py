@@ -48,8 +48,20 @@ class InterruptStore:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self.sessions = sessions
 
-    def create(self, *, thread_id: str, case_id: str, tenant: str, kind: str, record_id: str, summary_zh: str,
-               summary_en: str, details: dict[str, Any], editable: list[str], requested_by: str) -> CopilotInterrupt:  # fmt: skip
+    def create(
+        self,
+        *,
+        thread_id: str,
+        case_id: str,
+        tenant: str,
+        kind: str,
+        record_id: str,
+        summary_zh: str,
+        summary_en: str,
+        details: dict[str, Any],
+        editable: list[str],
+        requested_by: str,
+    ) -> CopilotInterrupt:
         """A new pending row."""
         row = CopilotInterrupt(
             id=f"int-{uuid.uuid4().hex[:24]}", thread_id=thread_id, case_id=case_id, tenant=tenant, kind=kind,

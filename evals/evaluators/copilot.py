@@ -1,5 +1,7 @@
-"""Evaluators of the copilot suite: tool choice, slots and answer grounding, each on the development and the
-held-out part apart (the held-out part is never used to write or tune the planner).
+"""Evaluators of the copilot suite: tool choice, slots and answer grounding.
+
+Each is scored on the development and the held-out part apart (the held-out part is never used to write or tune the
+planner).
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ def _tool_accuracy(output: CopilotSuiteOutput, part: str) -> EvalScore:
         sub = [r for r in rows if r.score.lang == lang]
         by_lang[lang] = f"{sum(r.score.tool_ok for r in sub)}/{len(sub)}"
     return EvalScore(key=f"{part}_tool_accuracy", score=ok / len(rows),
-                     comment=f"{ok}/{len(rows)} right ({by_lang}); misses:\n{_misses(rows, lambda r: not r.score.tool_ok)}")  # fmt: skip
+                     comment=f"{ok}/{len(rows)} right ({by_lang}); misses:\n"
+                             f"{_misses(rows, lambda r: not r.score.tool_ok)}")  # fmt: skip
 
 
 def _slot_accuracy(output: CopilotSuiteOutput, part: str) -> EvalScore:
@@ -46,7 +49,8 @@ def _slot_accuracy(output: CopilotSuiteOutput, part: str) -> EvalScore:
     total = sum(r.score.slots_total for r in rows)
     ok = sum(r.score.slots_ok for r in rows)
     return EvalScore(key=f"{part}_slot_accuracy", score=ok / total if total else 1.0,
-                     comment=f"{ok}/{total} labelled slots right; misses:\n{_misses(rows, lambda r: bool(r.score.slot_misses))}")  # fmt: skip
+                     comment=f"{ok}/{total} labelled slots right; misses:\n"
+                             f"{_misses(rows, lambda r: bool(r.score.slot_misses))}")  # fmt: skip
 
 
 def _grounding(output: CopilotSuiteOutput, part: str) -> EvalScore:

@@ -22,6 +22,7 @@ ApiKey = Annotated[
 
 async def _ask(d: Deps, message: str, thread_id: str, role: Role, tenant: str | None) -> dict[str, Any]:
     from agents.copilot.nodes import Context
+    from agents.copilot.state import CopilotInput
     from graphs.checkpointing import open_saver
     from graphs.copilot import compile_graph
     from retrieval.factory import build_service
@@ -41,7 +42,8 @@ async def _ask(d: Deps, message: str, thread_id: str, role: Role, tenant: str | 
             if waiting:
                 fail(f"thread {thread_id} is waiting for a supervisor's decision")
             context = Context(deps=d, role=role, tenant=tenant, retrieval=retrieval)
-            await graph.ainvoke({"messages": [HumanMessage(content=message)]}, config=config, context=context)
+            turn = CopilotInput(messages=[HumanMessage(content=message)])
+            await graph.ainvoke(turn, config=config, context=context)
             snapshot = await graph.aget_state(config)
     finally:
         for service in services:

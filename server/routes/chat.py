@@ -1,5 +1,7 @@
-"""The staff copilot over HTTP: chat turns on a checkpointed thread (streamed), the thread's conversation, and the
-supervisor's decisions on runs waiting at an ``interrupt()``.
+"""The staff copilot over HTTP.
+
+Chat turns on a checkpointed thread (streamed), the thread's conversation, and the supervisor's decisions on runs
+waiting at an ``interrupt()``.
 
 A turn streams server-sent events as they happen: ``thread``, ``tool_start`` / ``tool_end`` for each tool call,
 ``token`` for model tokens (a draft: the checked answer follows), ``interrupt`` when the run waits for a supervisor,

@@ -104,3 +104,22 @@ def test_a_legal_document_waits_for_approval(tc: TestClient, deps: Deps, tmp_pat
 def test_labels_translate_the_codes_the_page_shows(tc: TestClient) -> None:
     labels = tc.get("/v1/copilot/labels").json()
     assert labels["queue"]["senior_desk"] == "资深协商组" and labels["product"]["consumer_loan"] == "消费贷"
+
+
+def test_cli_ask_continues_a_thread_and_exits_2_on_bad_input(env_for_cli: Path) -> None:
+    from typer.testing import CliRunner
+
+    from qingshou.cli import app as cli
+
+    runner = CliRunner()
+    first = runner.invoke(cli, ["ask", "C000123 上次什么时候还款？", "--json"])
+    assert first.exit_code == 0, first.output
+    import json
+
+    body = json.loads(first.output)
+    assert "C000123" in body["answer"]["text"]
+    follow = runner.invoke(cli, ["ask", "那他的担保人呢？", "--thread", body["thread_id"]])
+    assert follow.exit_code == 0 and "担保人" in follow.output and "C000123" in follow.output
+    assert runner.invoke(cli, ["ask", "hi", "--thread", "t-nope"]).exit_code == 2
+    assert runner.invoke(cli, ["ask", "hi", "--api-key", "nope"]).exit_code == 2
+    assert runner.invoke(cli, ["ask", "   "]).exit_code == 2

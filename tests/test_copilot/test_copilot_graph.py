@@ -44,8 +44,9 @@ async def test_no_number_of_an_earlier_case_reaches_a_later_answer(deps: Deps) -
 
 async def test_every_figure_in_an_answer_comes_from_a_tool(deps: Deps) -> None:
     chat = Chat(deps, role="supervisor")
-    for text in ["列出风险最高的10个案件", "C000123 最多能给多少减免？", "C000124 下一步怎么做", "比较 C000123 和 C000124",
-                 "C000050 值多少钱", "C000123 分12期", "现在能给C000123打电话吗"]:  # fmt: skip
+    for text in ["列出风险最高的10个案件", "C000123 最多能给多少减免？", "C000124 下一步怎么做",
+                 "比较 C000123 和 C000124", "C000050 值多少钱", "C000123 分12期",
+                 "现在能给C000123打电话吗"]:  # fmt: skip
         answer = await chat.ask(text)
         assert answer.kind == "tools" and answer.removed == [], (text, answer.removed, answer.text)
 

@@ -56,7 +56,8 @@ async def test_model_plans_tools_waits_for_approval_and_its_numbers_are_checked(
 
 
 async def test_model_answer_with_another_cases_id_is_scrubbed(model_deps: Deps, fake: FakeSGLang) -> None:
-    fake.push(Reply(content=None, tool_calls=[{"name": "case_facts", "arguments": {"case_id": "C000123", "sections": ["repayments"]}}]),
+    fake.push(Reply(content=None, tool_calls=[{"name": "case_facts",
+                                               "arguments": {"case_id": "C000123", "sections": ["repayments"]}}]),
               Reply(content="C000123 最近一次还款见上；C000018 的估值是 2700000 元。"))  # fmt: skip
     answer = await Chat(model_deps).ask("C000123 上次什么时候还款？")
     assert "C000018" not in answer.text and "2700000" not in answer.text

@@ -37,7 +37,8 @@ class Server:
 
     def start(self) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith("QINGSHOU_")}
-        env |= {"QINGSHOU_VAR_DIR": str(self.var_dir), "QINGSHOU_DATA_KEY": DATA_KEY, "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
+        env |= {"QINGSHOU_VAR_DIR": str(self.var_dir), "QINGSHOU_DATA_KEY": DATA_KEY,
+                "TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS": "",
                 "QINGSHOU_API_KEYS": ",".join(f"{key}:{role}" for role, key in API_KEYS.items())}  # fmt: skip
         cmd = [sys.executable, "-m", "qingshou", "serve", "--port", str(self.port)]
         log = self.var_dir / f"server-{time.monotonic_ns()}.log"
@@ -86,7 +87,8 @@ def test_an_interrupted_run_survives_a_server_restart(server: Server) -> None:
     state = httpx.get(f"{server.url}/v1/chat/threads/{thread_id}", headers=h("collector"), timeout=30).json()
     assert [i["interrupt_id"] for i in state["interrupts"]] == [waiting["interrupt_id"]]
     resumed = httpx.post(f"{server.url}/v1/copilot/approvals/{waiting['interrupt_id']}:resume",
-                         json={"action": "approve", "note": "重启后批准"}, headers=h("supervisor"), timeout=60)  # fmt: skip
+                         json={"action": "approve", "note": "重启后批准"}, headers=h("supervisor"),
+                         timeout=60)  # fmt: skip
     assert resumed.status_code == 200, resumed.text
     body = resumed.json()
     assert (

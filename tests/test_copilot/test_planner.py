@@ -75,7 +75,11 @@ def test_two_intents_in_one_message() -> None:
     ("history", "text", "expected"),
     [
         (["分析 C000123"], "那他的担保人呢？", [("case_facts", {"case_id": "C000123", "sections": ["guarantors"]})]),
-        (["C000123 上次什么时候还款？"], "那C000124呢？", [("case_facts", {"case_id": "C000124", "sections": ["repayments"]})]),
+        (
+            ["C000123 上次什么时候还款？"],
+            "那C000124呢？",
+            [("case_facts", {"case_id": "C000124", "sections": ["repayments"]})],
+        ),
         (["看下C000010的还款记录", "那C000011呢"], "它的抵押物值多少钱？", [("value_case", {"case_id": "C000011"})]),
         (["列出上海余额最高的10个案件"], "深圳呢？",
          [("list_cases", {"sort_by": "balance", "limit": 10, "city": "深圳"})]),
