@@ -236,6 +236,9 @@ def test_pull_hands_out_due_ready_reminders_with_their_text(
     for m in items:
         assert dt.datetime.fromisoformat(m["send_at"]) == dt.datetime(2026, 11, 3, 18, tzinfo=BEIJING)
         assert m["send_at"].endswith("+08:00") and m["expires_at"] == "2026-11-03T22:00:00+08:00"
+    assert all(m["claim_id"] == items[0]["claim_id"] and m["lease_until"] for m in items)
+    assert pull(oc).json()["items"] == []  # claimed: a second worker gets none of them while the lease lasts
+    wall.now = DUE + dt.timedelta(seconds=301)  # the lease ended unacknowledged: due again
     assert len(pull(oc, limit=5).json()["items"]) == 5
     wall.now = NIGHT - dt.timedelta(seconds=1)
     assert len(pull(oc).json()["items"]) == len(texts)
@@ -278,11 +281,13 @@ def test_pull_is_oldest_first_and_skips_a_day_that_has_passed(
 def test_pull_is_tenant_scoped(oc: TestClient, odeps: Deps, batch: list[OutboxLine], wall: Clock) -> None:
     store_ready(odeps, batch, now=BATCH_TIME)
     wall.now = DUE
-    everyone = {m["case_id"] for m in pull(oc).json()["items"]}
     a = {m["case_id"] for m in pull(oc, key(SYSTEM_A)).json()["items"]}
     b = {m["case_id"] for m in pull(oc, key(SUPERVISOR_B)).json()["items"]}
+    wall.now = DUE + dt.timedelta(seconds=301)  # both leases ended: every reminder is due again
+    everyone = {m["case_id"] for m in pull(oc).json()["items"]}
     assert a and b and a | b == everyone and not a & b
     assert {tenant_of(c) for c in a} == {"bank-a"} and {tenant_of(c) for c in b} == {"bank-b"}
+    wall.now += dt.timedelta(seconds=301)
     assert {m["case_id"] for m in pull(oc, tenant="bank-b").json()["items"]} == b  # a platform key's filter
     assert {m["case_id"] for m in pull(oc, key(SYSTEM_A), tenant="bank-a").json()["items"]} == a
     other = pull(oc, key(SYSTEM_A), tenant="bank-b")
@@ -338,6 +343,7 @@ def test_acknowledge_sent_and_failed_once_each(
         assert (
             last is not None and last.detail["provider_ref"] == "sms-778" and last.detail["message_id"] == first["id"]
         )
+    wall.now = DUE + dt.timedelta(seconds=301)  # the others' lease ended unacknowledged
     left = {m["id"] for m in pull(oc).json()["items"]}
     assert first["id"] not in left and second["id"] not in left and len(left) == len(items) - 2
     # The status changes once: any second acknowledgement is a conflict, and writes no audit row.
@@ -443,7 +449,64 @@ def test_a_case_that_changed_since_the_batch_is_withdrawn_not_sent(
     assert rows[repaid].status == "withdrawn" and "changed since the batch" in rows[repaid].note
     audit = [a.action for a in odeps.cases.get_case(opted_out).audit]
     assert audit[-1] == "reminder_withdrawn"
+    wall.now = DUE + dt.timedelta(seconds=301)
     again = pull(oc).json()  # withdrawn for good: neither handed out nor counted again
     assert again["withdrawn"] == 0 and {m["case_id"] for m in again["items"]} == handed
     r = oc.post(f"/v1/outbox/{rows[opted_out].id}:dispatched", json={"provider_ref": "p"}, headers=SYSTEM)
     assert r.status_code == 409  # a withdrawn reminder cannot be acknowledged as sent
+
+
+# ---- claims and leases ---------------------------------------------------------------------------------------------
+
+
+def test_two_workers_never_get_the_same_reminder(
+    oc: TestClient, odeps: Deps, batch: list[OutboxLine], wall: Clock
+) -> None:
+    """Parallel claims on the store: every due reminder is handed to exactly one worker."""
+    import threading
+
+    store_ready(odeps, batch, now=BATCH_TIME)
+    wall.now = DUE
+    store = OutboxStore(odeps.sessions, odeps.cipher)
+    got: dict[str, list[str]] = {}
+    barrier = threading.Barrier(4)
+
+    def worker(name: str) -> None:
+        barrier.wait()
+        mine: list[str] = []
+        while batch_ := store.claim(now=DUE, worker=name, lease_s=300, limit=3):
+            mine += [m.id for m in batch_]
+        got[name] = mine
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    handed = [m for ids in got.values() for m in ids]
+    assert len(handed) == len(set(handed)) == len(ready(batch))
+
+
+def test_claim_by_post_and_acknowledge_with_the_claim(
+    oc: TestClient, odeps: Deps, batch: list[OutboxLine], wall: Clock
+) -> None:
+    store_ready(odeps, batch, now=BATCH_TIME)
+    wall.now = DUE
+    r = oc.post("/v1/outbox:claim", json={"limit": 2, "lease_s": 60}, headers=SYSTEM)
+    assert r.status_code == 200, r.text
+    first, second = r.json()["items"]
+    assert first["claim_id"] == second["claim_id"] and first["claim_id"].startswith("oc-")
+    other = oc.post("/v1/outbox:claim", json={"limit": 1000}, headers=SYSTEM).json()["items"]
+    assert {m["id"] for m in other}.isdisjoint({first["id"], second["id"]})
+    foreign = other[0]["claim_id"]
+    clash = oc.post(f"/v1/outbox/{first['id']}:dispatched", json={"provider_ref": "x", "claim_id": foreign},
+                    headers=SYSTEM)  # fmt: skip
+    assert clash.status_code == 409 and "another worker" in clash.json()["detail"]
+    ok = oc.post(f"/v1/outbox/{first['id']}:dispatched", json={"provider_ref": "x", "claim_id": first["claim_id"]},
+                 headers=SYSTEM)  # fmt: skip
+    assert ok.status_code == 200 and ok.json()["status"] == "dispatched"
+    wall.now = DUE + dt.timedelta(seconds=61)  # the first claim's lease ended: its unacknowledged one is due again
+    again = oc.post("/v1/outbox:claim", json={"limit": 1000}, headers=SYSTEM).json()["items"]
+    assert [m["id"] for m in again] == [second["id"]]
+    assert oc.post("/v1/outbox:claim", json={"lease_s": 5}, headers=SYSTEM).status_code == 422
+    assert oc.post("/v1/outbox:claim", json={}, headers=key(API_KEYS["collector"])).status_code == 403

@@ -156,10 +156,20 @@ def recheck(case: CaseFile, message: OutboxMessage, now: dt.datetime) -> str | N
     return None
 
 
+LEASE_S = 300
+"""How long a claimed reminder is held for the worker that claimed it before it is due again (seconds)."""
+
+
 def due_reminders(
-    deps: Deps, *, now: dt.datetime, tenant: str | None = None, limit: int = 100, actor: str = ACTOR
+    deps: Deps,
+    *,
+    now: dt.datetime,
+    tenant: str | None = None,
+    limit: int = 100,
+    actor: str = ACTOR,
+    lease_s: int = LEASE_S,
 ) -> tuple[list[OutboxMessage], int]:
-    """The stored reminders due now that still pass :func:`recheck`; the others are withdrawn for good.
+    """Claim the stored reminders due now (under a lease) that still pass :func:`recheck`; withdraw the others.
 
     Returns:
         The messages to send (at most ``limit``; fewer when some were withdrawn) and how many were withdrawn.
@@ -167,7 +177,7 @@ def due_reminders(
     store = OutboxStore(deps.sessions, deps.cipher)
     send: list[OutboxMessage] = []
     withdrawn = 0
-    for message in store.due(now=now, tenant=tenant, limit=limit):
+    for message in store.claim(now=now, worker=actor, lease_s=lease_s, tenant=tenant, limit=limit):
         reason = recheck(deps.cases.get_case(message.case_id), message, now)
         if reason is None:
             send.append(message)

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    or_,
     select,
     update,
 )
@@ -74,6 +75,11 @@ class OutboxMessageRow(Base):
     """Who last set the status: the batch that stored it, then the key that acknowledged it."""
     provider_ref: Mapped[str | None] = mapped_column(String(128), nullable=True)
     note: Mapped[str] = mapped_column(Text, default="")
+    claim_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    """The claim that handed the reminder out last (``oc-<hex>``); a worker acknowledges with it."""
+    claimed_by: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    """UTC; until then no other worker is handed this reminder. After it, an unacknowledged reminder is due again."""
     __table_args__ = (
         UniqueConstraint("case_id", "send_day"),
         Index("ix_outbox_messages_status_send_at", "status", "send_at"),
@@ -114,9 +120,11 @@ class _Stored(BaseModel):
 
 
 class OutboxMessage(_Stored):
-    """A due reminder as the SMS platform pulls it (with its text)."""
+    """A due reminder as the SMS platform pulls it (with its text and the claim that holds it)."""
 
     text: str
+    claim_id: str | None = Field(default=None, description="Send it back when acknowledging")
+    lease_until: dt.datetime | None = Field(default=None, description="No other worker gets it before this (UTC)")
 
 
 class OutboxRecord(_Stored):
@@ -136,6 +144,10 @@ class UnknownMessageError(LookupError):
 
 class AlreadyAcknowledgedError(ValueError):
     """The reminder is not ``ready`` any more."""
+
+
+class ClaimedElsewhereError(ValueError):
+    """Another worker's lease holds the reminder (the acknowledgement names another claim)."""
 
 
 _STORED_FIELDS = set(_Stored.model_fields)
@@ -268,6 +280,59 @@ class OutboxStore:
                 for row in session.scalars(stmt)
             ]
 
+    def claim(
+        self, *, now: dt.datetime, worker: str, lease_s: int, tenant: str | None = None, limit: int = 100
+    ) -> list[OutboxMessage]:
+        """Hand out due reminders under a lease: two workers claiming at once never get the same one.
+
+        The candidates are the due ready reminders no live lease holds; a conditional update takes those still free
+        (a reminder another claim took in between is not returned), so each is held by exactly one claim until its
+        lease ends or it is acknowledged.
+        """
+        utc_now = now.astimezone(dt.UTC)
+        until = utc_now + dt.timedelta(seconds=lease_s)
+        free = or_(OutboxMessageRow.lease_until.is_(None), OutboxMessageRow.lease_until <= utc_now)
+        stmt = (
+            select(OutboxMessageRow.id)
+            .where(
+                OutboxMessageRow.status == "ready",
+                OutboxMessageRow.send_at <= utc_now,
+                OutboxMessageRow.expires_at > utc_now,
+                free,
+            )
+            .order_by(OutboxMessageRow.send_at, OutboxMessageRow.id)
+            .limit(limit)
+        )
+        if tenant is not None:
+            stmt = stmt.where(_of_tenant(tenant))
+        claim_id = f"oc-{uuid.uuid4().hex}"
+        with self.sessions.begin() as session:
+            ids = list(session.scalars(stmt))
+            if not ids:
+                return []
+            taken = session.execute(
+                update(OutboxMessageRow)
+                .where(OutboxMessageRow.id.in_(ids), OutboxMessageRow.status == "ready", free)
+                .values(claim_id=claim_id, claimed_by=worker, lease_until=until)
+                .returning(OutboxMessageRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            got = set(taken.scalars())
+            rows = session.scalars(
+                select(OutboxMessageRow)
+                .where(OutboxMessageRow.id.in_(got))
+                .order_by(OutboxMessageRow.send_at, OutboxMessageRow.id)
+            )
+            return [
+                OutboxMessage(
+                    **_record(row).model_dump(include=_STORED_FIELDS),
+                    text=self.cipher.decrypt(row.text_enc, TEXT_COLUMN),
+                    claim_id=claim_id,
+                    lease_until=until,
+                )
+                for row in rows
+            ]
+
     def expired_count(self, *, now: dt.datetime, tenant: str | None = None) -> int:
         """Reminders still ready after their send day's allowed hours ended: they will never be handed out."""
         stmt = select(func.count()).where(
@@ -295,18 +360,23 @@ class OutboxStore:
         now: dt.datetime,
         provider_ref: str | None = None,
         note: str = "",
+        claim_id: str | None = None,
     ) -> OutboxRecord:
         """Record that the platform sent (or failed to send) a ready reminder, with its case audit row.
 
         Raises:
             UnknownMessageError: no such reminder.
             AlreadyAcknowledgedError: it is not ``ready`` any more (the status changes once).
+            ClaimedElsewhereError: ``claim_id`` is not the claim whose live lease holds it.
         """
         at = now.astimezone(dt.UTC)
         with self.sessions.begin() as session:
             row = session.get(OutboxMessageRow, message_id)
             if row is None:
                 raise UnknownMessageError(message_id)
+            live = row.lease_until is not None and _utc(row.lease_until) > at
+            if claim_id is not None and row.status == "ready" and live and row.claim_id != claim_id:
+                raise ClaimedElsewhereError(f"outbox message {message_id} is held by another worker's claim")
             # A conditional update, so two acknowledgements racing cannot both succeed.
             changed = session.execute(
                 update(OutboxMessageRow)
