@@ -16,6 +16,9 @@ from server.deps import PII_ROLES, CurrentRole, DepsDep
 from server.tenancy import ListTenant, Scope
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+MAX_OFFSET = 100_000_000
+"""Far beyond any portfolio, far below what SQLite's 64-bit integers overflow at."""
+MAX_DPD = 100_000
 
 
 class CasePublic(BaseModel):
@@ -83,15 +86,15 @@ def list_cases(
     role: CurrentRole,
     tenant: ListTenant,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     bucket: Annotated[str | None, Query(pattern=r"^M[0-6]\+?$")] = None,
     tier: str | None = None,
     queue: str | None = None,
     status: str | None = None,
     city: str | None = None,
     product: str | None = None,
-    min_dpd: Annotated[int | None, Query(ge=0)] = None,
-    max_dpd: Annotated[int | None, Query(ge=0)] = None,
+    min_dpd: Annotated[int | None, Query(ge=0, le=MAX_DPD)] = None,
+    max_dpd: Annotated[int | None, Query(ge=0, le=MAX_DPD)] = None,
 ) -> CasesPage:
     """List cases by id, filtered (a bound key: its tenant's only); names masked unless the role may see PII."""
     filters = CaseFilters(

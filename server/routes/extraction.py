@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Response, UploadFile, status
+from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -27,6 +28,9 @@ SUFFIXES = (".pdf", ".docx", ".txt")
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DraftRole = Annotated[Role, Depends(require_roles("collector", "supervisor", "compliance", "system"))]
 SupervisorRole = Annotated[Role, Depends(require_roles("supervisor"))]
+DocumentId = Annotated[
+    str, PathParam(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="Document id")
+]
 
 
 class LegalDocumentCreate(BaseModel):
@@ -116,7 +120,7 @@ async def create_legal_document(
 
 
 @router.get("/v1/legal-documents/{document_id}", response_class=Response)
-async def get_legal_document(document_id: str, deps: DepsDep, scope: Scope, role: CurrentRole) -> Response:
+async def get_legal_document(document_id: DocumentId, deps: DepsDep, scope: Scope, role: CurrentRole) -> Response:
     """The DOCX (names and IDs: PII roles only); its status is in the X-Document-Status header."""
     if role not in PII_ROLES:
         raise HTTPException(status.HTTP_403_FORBIDDEN, detail=f"role {role!r} may not download legal documents")
@@ -166,7 +170,7 @@ async def _decide(
 
 @router.post("/v1/legal-documents/{document_id}:approve", response_model=DocumentRecord)
 async def approve_legal_document(
-    document_id: str, deps: DepsDep, scope: Scope, role: SupervisorRole, body: Decision | None = None
+    document_id: DocumentId, deps: DepsDep, scope: Scope, role: SupervisorRole, body: Decision | None = None
 ) -> DocumentRecord:
     """Approve a pending document: it becomes final (supervisors only)."""
     return await _decide(deps, scope, document_id, True, role, body.note if body else "")
@@ -174,7 +178,7 @@ async def approve_legal_document(
 
 @router.post("/v1/legal-documents/{document_id}:reject", response_model=DocumentRecord)
 async def reject_legal_document(
-    document_id: str, deps: DepsDep, scope: Scope, role: SupervisorRole, body: Decision | None = None
+    document_id: DocumentId, deps: DepsDep, scope: Scope, role: SupervisorRole, body: Decision | None = None
 ) -> DocumentRecord:
     """Reject a pending document (supervisors only)."""
     return await _decide(deps, scope, document_id, False, role, body.note if body else "")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from agents.negotiation.entry import TurnRequest, TurnResult, run_turn, run_turn_sqlite
@@ -20,6 +20,7 @@ NegotiatorRole = Annotated[Role, Depends(require_roles("collector", "supervisor"
 SupervisorRole = Annotated[Role, Depends(require_roles("supervisor"))]
 ReaderRole = Annotated[Role, Depends(require_roles("supervisor", "compliance", "qa", "system"))]
 GRAPH = "negotiation"
+ApprovalId = Annotated[int, Path(ge=1, le=2**53, description="Approval id")]
 
 
 class DecisionBody(BaseModel):
@@ -91,7 +92,7 @@ def _decide(
 
 @router.post("/v1/negotiation/approvals/{approval_id}:approve", response_model=ApprovalRecord)
 def approve(
-    approval_id: int, deps: DepsDep, scope: Scope, role: SupervisorRole, body: DecisionBody | None = None
+    approval_id: ApprovalId, deps: DepsDep, scope: Scope, role: SupervisorRole, body: DecisionBody | None = None
 ) -> ApprovalRecord:
     """Approve an offer beyond authority (supervisors only)."""
     return _decide(deps, scope, approval_id, True, body.note if body else "", role)
@@ -99,7 +100,7 @@ def approve(
 
 @router.post("/v1/negotiation/approvals/{approval_id}:reject", response_model=ApprovalRecord)
 def reject(
-    approval_id: int, deps: DepsDep, scope: Scope, role: SupervisorRole, body: DecisionBody | None = None
+    approval_id: ApprovalId, deps: DepsDep, scope: Scope, role: SupervisorRole, body: DecisionBody | None = None
 ) -> ApprovalRecord:
     """Reject an offer beyond authority (supervisors only)."""
     return _decide(deps, scope, approval_id, False, body.note if body else "", role)
