@@ -18,6 +18,7 @@ from graphs import copilot as copilot_graph
 from graphs import negotiation as negotiation_graph
 from graphs.case_workflow import compile_graph
 from graphs.checkpointing import open_saver
+from server.idempotency import IdempotencyMiddleware
 from server.routes import (
     agents,
     cases,
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None, deps: Deps | None = None) -> Fa
     )
     for module in routers:
         app.include_router(module.router)
+    app.add_middleware(IdempotencyMiddleware)
 
     @app.exception_handler(CaseNotFoundError)
     async def _unknown_case(_: Request, exc: CaseNotFoundError) -> JSONResponse:

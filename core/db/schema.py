@@ -215,6 +215,7 @@ class PortfolioMeta(Base):
 from core.db import compliance as _compliance  # noqa: E402,F401
 from core.db import copilot as _copilot  # noqa: E402,F401
 from core.db import extraction as _extraction  # noqa: E402,F401
+from core.db import idempotency as _idempotency  # noqa: E402,F401
 from core.db import negotiation as _negotiation  # noqa: E402,F401
 from core.db import outbox as _outbox  # noqa: E402,F401
 from core.db import property as _property  # noqa: E402,F401
