@@ -48,7 +48,8 @@ def test_a_retried_chat_turn_runs_once_and_replays_the_answer(ic: TestClient, de
     other = ic.post("/v1/chat?stream=false", json={"message": "help"}, headers=h("collector", "turn-1"))
     assert other.status_code == 422 and "different request" in other.json()["detail"]
     # Another caller's key with the same value is another request.
-    assert ic.post("/v1/chat?stream=false", json=body, headers=h("qa", "turn-1")).headers.get("idempotent-replayed") is None
+    theirs = ic.post("/v1/chat?stream=false", json=body, headers=h("qa", "turn-1"))
+    assert theirs.headers.get("idempotent-replayed") is None
     assert threads(deps) == before + 2
 
 
